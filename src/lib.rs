@@ -5,3 +5,11 @@
 pub mod fixture;
 pub mod model;
 pub mod walk;
+pub mod extract;
+pub mod lang;
+pub mod index;
+pub mod progress;
+pub mod search;
+pub mod store;
+pub mod workspace;
+pub mod bench;

@@ -1,0 +1,74 @@
+//! `plumb bench`: a full, cold index against the floor on the same files and thread count
+//! (walk, read every file, tree-sitter parse only). Runs alternate so drift hits both.
+
+use std::io::Read;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::extract;
+use crate::index::{self, IndexOptions};
+use crate::progress::Silent;
+use crate::walk::{self, WalkOptions};
+use crate::workspace::Workspace;
+
+pub fn index_against_floor(repo: &Path, runs: usize, threads: usize) -> anyhow::Result<String> {
+    let threads = if threads == 0 { std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1) } else { threads };
+    let mut floor = Vec::new();
+    let mut full = Vec::new();
+    let mut files = 0;
+    let mut bytes = 0;
+    for _ in 0..runs {
+        let (t, n, b) = floor_once(repo, threads)?;
+        floor.push(t);
+        files = n;
+        bytes = b;
+        let data = tempfile::tempdir()?;
+        let ws = Workspace::open(repo, Some(data.path()))?;
+        let start = Instant::now();
+        index::index(&ws, &IndexOptions { threads, ..IndexOptions::default() }, &Silent, 0)?;
+        full.push(start.elapsed());
+    }
+    let (f, i) = (median(&mut floor), median(&mut full));
+    let ratio = i.as_secs_f64() / f.as_secs_f64().max(1e-9);
+    Ok(format!(
+        "repository: {}\nfiles parsed by the floor: {files} ({:.1} MB), threads: {threads}, runs: {runs}\n\
+         floor (walk + read + tree-sitter parse only): median {:.3} s\n\
+         full index (cold: walk, read, hash, parse, extract, store, search index): median {:.3} s\n\
+         ratio full / floor: {ratio:.2}x\n",
+        repo.display(),
+        bytes as f64 / 1e6,
+        f.as_secs_f64(),
+        i.as_secs_f64(),
+    ))
+}
+
+fn floor_once(repo: &Path, threads: usize) -> anyhow::Result<(Duration, usize, usize)> {
+    let options = WalkOptions::default();
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).stack_size(64 << 20).build()?;
+    let start = Instant::now();
+    let walked = walk::walk(repo, &options);
+    let (count, bytes) = pool.install(|| {
+        walked
+            .files
+            .par_iter()
+            .map(|f| {
+                let mut buf = Vec::new();
+                let ok = std::fs::File::open(&f.abs).and_then(|h| h.take(options.max_file_bytes + 1).read_to_end(&mut buf)).is_ok();
+                if !ok || !f.lang.is_parsed() || walk::content_reason(&buf, &options).is_some() {
+                    return (0, 0);
+                }
+                let text = String::from_utf8(buf).unwrap_or_default();
+                let parsed = extract::parse(f.lang, &text, extract::parse_budget(text.len())).is_ok();
+                (usize::from(parsed), text.len())
+            })
+            .reduce(|| (0, 0), |a, b| (a.0 + b.0, a.1 + b.1))
+    });
+    Ok((start.elapsed(), count, bytes))
+}
+
+fn median(v: &mut [Duration]) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}

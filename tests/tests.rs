@@ -1,0 +1,7 @@
+//! Plumb's integration tests: one binary, one module per behaviour.
+
+mod support;
+
+mod cli;
+mod extraction;
+mod indexing;
