@@ -16,12 +16,14 @@ use crate::workspace::Workspace;
 pub fn index_against_floor(repo: &Path, runs: usize, threads: usize) -> anyhow::Result<String> {
     let threads = if threads == 0 { std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1) } else { threads };
     let mut floor = Vec::new();
+    let mut extraction = Vec::new();
     let mut full = Vec::new();
     let mut files = 0;
     let mut bytes = 0;
     for _ in 0..runs {
-        let (t, n, b) = floor_once(repo, threads)?;
+        let (t, n, b) = floor_once(repo, threads, false)?;
         floor.push(t);
+        extraction.push(floor_once(repo, threads, true)?.0);
         files = n;
         bytes = b;
         let data = tempfile::tempdir()?;
@@ -30,21 +32,23 @@ pub fn index_against_floor(repo: &Path, runs: usize, threads: usize) -> anyhow::
         index::index(&ws, &IndexOptions { threads, ..IndexOptions::default() }, &Silent, 0)?;
         full.push(start.elapsed());
     }
-    let (f, i) = (median(&mut floor), median(&mut full));
+    let (f, x, i) = (median(&mut floor), median(&mut extraction), median(&mut full));
     let ratio = i.as_secs_f64() / f.as_secs_f64().max(1e-9);
     Ok(format!(
         "repository: {}\nfiles parsed by the floor: {files} ({:.1} MB), threads: {threads}, runs: {runs}\n\
          floor (walk + read + tree-sitter parse only): median {:.3} s\n\
+         walk + read + parse + query extraction (no store, no search): median {:.3} s\n\
          full index (cold: walk, read, hash, parse, extract, store, search index): median {:.3} s\n\
          ratio full / floor: {ratio:.2}x\n",
         repo.display(),
         bytes as f64 / 1e6,
         f.as_secs_f64(),
+        x.as_secs_f64(),
         i.as_secs_f64(),
     ))
 }
 
-fn floor_once(repo: &Path, threads: usize) -> anyhow::Result<(Duration, usize, usize)> {
+fn floor_once(repo: &Path, threads: usize, with_queries: bool) -> anyhow::Result<(Duration, usize, usize)> {
     let options = WalkOptions::default();
     let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).stack_size(64 << 20).build()?;
     let start = Instant::now();
@@ -60,7 +64,11 @@ fn floor_once(repo: &Path, threads: usize) -> anyhow::Result<(Duration, usize, u
                     return (0, 0);
                 }
                 let text = String::from_utf8(buf).unwrap_or_default();
-                let parsed = extract::parse(f.lang, &text, extract::parse_budget(text.len())).is_ok();
+                let parsed = if with_queries {
+                    extract::extract(f.lang, &text).is_ok()
+                } else {
+                    extract::parse(f.lang, &text, extract::parse_budget(text.len())).is_ok()
+                };
                 (usize::from(parsed), text.len())
             })
             .reduce(|| (0, 0), |a, b| (a.0 + b.0, a.1 + b.1))

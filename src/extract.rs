@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use streaming_iterator::StreamingIterator;
 use tree_sitter::{Node, ParseOptions, Parser, QueryCursor, Tree};
 
-use crate::lang::{Lang, QueryPurpose};
+use crate::lang::Lang;
 use crate::model::{DefKind, Definition, FileFacts, Import, ImportKind};
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -62,8 +62,8 @@ pub fn extract(lang: Lang, source: &str) -> Result<FileFacts, ExtractError> {
 pub fn facts(lang: Lang, source: &str, tree: &Tree) -> FileFacts {
     let root = tree.root_node();
     let bytes = source.as_bytes();
-    let tags = lang.query(QueryPurpose::Tags).expect("parsed language has tags");
-    let names = tags.capture_names();
+    let query = lang.facts_query().expect("parsed language has queries");
+    let names = query.capture_names();
 
     let mut imports = Vec::new();
     let mut comments: Vec<(usize, usize)> = Vec::new();
@@ -73,8 +73,11 @@ pub fn facts(lang: Lang, source: &str, tree: &Tree) -> FileFacts {
     // Definition node id -> (kind, name node, node); the most specific kind wins.
     let mut defs: HashMap<usize, (DefKind, Node, Node)> = HashMap::new();
 
+    let mut scopes: Vec<(usize, usize)> = Vec::new();
+    let mut branches: Vec<usize> = Vec::new();
+
     let mut cursor = QueryCursor::new();
-    let mut matches = cursor.matches(tags, root, bytes);
+    let mut matches = cursor.matches(query, root, bytes);
     while let Some(m) = matches.next() {
         let mut def: Option<(DefKind, Node)> = None;
         let mut name: Option<Node> = None;
@@ -90,6 +93,8 @@ pub fn facts(lang: Lang, source: &str, tree: &Tree) -> FileFacts {
                 }
                 "comment" => comments.push((node.start_byte(), node.end_byte())),
                 "jsx" => jsx.push((node.start_byte(), node.end_byte())),
+                "scope" => scopes.push((node.start_byte(), node.end_byte())),
+                "branch" => branches.push(node.start_byte()),
                 "import.source" | "import.dynamic" | "import.require" => {
                     let kind = match names[cap.index as usize] {
                         "import.dynamic" => ImportKind::Dynamic,
@@ -117,7 +122,7 @@ pub fn facts(lang: Lang, source: &str, tree: &Tree) -> FileFacts {
         }
     }
 
-    let (scopes, function_complexity, file_complexity) = complexity(lang, root, bytes);
+    let (scopes, function_complexity, file_complexity) = complexity(scopes, branches);
 
     let mut definitions: Vec<Definition> = defs
         .into_values()
@@ -189,21 +194,7 @@ fn text<'a>(node: Node, bytes: &'a [u8]) -> &'a str {
 
 /// Returns the scopes (byte ranges, in start order), each scope's cyclomatic complexity
 /// (1 + its own branches) and the file's total (all scopes plus module-level branches).
-fn complexity(lang: Lang, root: Node, bytes: &[u8]) -> (Vec<(usize, usize)>, Vec<u32>, u32) {
-    let query = lang.query(QueryPurpose::Complexity).expect("parsed language has complexity");
-    let names = query.capture_names();
-    let mut scopes: Vec<(usize, usize)> = Vec::new();
-    let mut branches: Vec<usize> = Vec::new();
-    let mut cursor = QueryCursor::new();
-    let mut captures = cursor.captures(query, root, bytes);
-    while let Some((m, index)) = captures.next() {
-        let cap = m.captures[*index];
-        match names[cap.index as usize] {
-            "scope" => scopes.push((cap.node.start_byte(), cap.node.end_byte())),
-            "branch" => branches.push(cap.node.start_byte()),
-            _ => {}
-        }
-    }
+fn complexity(mut scopes: Vec<(usize, usize)>, branches: Vec<usize>) -> (Vec<(usize, usize)>, Vec<u32>, u32) {
     scopes.sort_by_key(|s| (s.0, std::cmp::Reverse(s.1)));
     scopes.dedup();
     let mut own = vec![1u32; scopes.len()];

@@ -67,6 +67,8 @@ pub struct IndexSummary {
     pub search_rebuilt: bool,
     pub diagnostics: Vec<Diagnostic>,
     pub elapsed_ms: u64,
+    /// Wall time per stage, for `plumb bench` and for finding what is slow.
+    pub stage_ms: BTreeMap<String, u64>,
 }
 
 /// Files are processed and written in batches so memory stays bounded on huge trees.
@@ -80,9 +82,16 @@ pub fn index(ws: &Workspace, options: &IndexOptions, progress: &dyn Progress, no
     let run = store.begin_run("index", now)?;
     let mut diagnostics = Vec::new();
 
+    let mut stage_ms = BTreeMap::new();
+    let mut clock = Instant::now();
+    let mut lap = |name: &str| {
+        stage_ms.insert(name.to_string(), clock.elapsed().as_millis() as u64);
+        clock = Instant::now();
+    };
     progress.start(Stage::Walk, 0);
     let walked = walk::walk(&ws.repo, &options.walk);
     progress.finish(Stage::Walk);
+    lap("walk");
     for (path, message) in &walked.errors {
         diagnostics.push(Diagnostic { path: path.clone(), stage: "walk".into(), message: message.clone() });
     }
@@ -135,6 +144,8 @@ pub fn index(ws: &Workspace, options: &IndexOptions, progress: &dyn Progress, no
 
     progress.start(Stage::Parse, walked.files.len() as u64);
     let (mut reparsed, mut unchanged) = (0u64, 0u64);
+    let mut store_writes = 0u64;
+    let store_ms = &mut store_writes;
     for batch in walked.files.chunks(BATCH) {
         if progress.cancelled() {
             return Err(IndexError::Cancelled);
@@ -182,9 +193,12 @@ pub fn index(ws: &Workspace, options: &IndexOptions, progress: &dyn Progress, no
             }
         }
         let rows: Vec<(String, Lang, FileUpdate)> = updates.into_iter().map(|(p, l, u, _)| (p, l, u)).collect();
+        let write = Instant::now();
         store.apply(&rows)?;
+        *store_ms += write.elapsed().as_millis() as u64;
     }
     progress.finish(Stage::Parse);
+    lap("read_parse_store");
 
     let removed: Vec<String> = known.keys().filter(|p| !seen.contains(*p)).cloned().collect();
     if !removed.is_empty() {
@@ -211,6 +225,7 @@ pub fn index(ws: &Workspace, options: &IndexOptions, progress: &dyn Progress, no
         w.commit(new_generation)?;
         progress.finish(Stage::Search);
     }
+    lap("search_commit");
 
     let mut summary = summarize(&store)?;
     summary.repository = ws.repo.display().to_string();
@@ -219,6 +234,8 @@ pub fn index(ws: &Workspace, options: &IndexOptions, progress: &dyn Progress, no
     summary.removed = removed.len() as u64;
     summary.search_rebuilt = rebuild;
     summary.elapsed_ms = started.elapsed().as_millis() as u64;
+    stage_ms.insert("store_writes".into(), store_writes);
+    summary.stage_ms = stage_ms;
     diagnostics.sort_by(|a, b| (&a.path, &a.stage).cmp(&(&b.path, &b.stage)));
     summary.diagnostics = diagnostics;
     let json = serde_json::to_string(&summary).unwrap_or_default();

@@ -125,61 +125,51 @@ impl Lang {
         })
     }
 
-    /// Source text of the language's query files, keyed by purpose (`tags`, `complexity`).
-    pub fn query_source(self, purpose: QueryPurpose) -> Option<String> {
+    /// The extraction query: `tags.scm` and `complexity.scm` of the language, compiled as one
+    /// query so a file's tree is traversed once.
+    pub fn facts_query_source(self) -> Option<String> {
         macro_rules! q {
             ($lang:literal) => {
-                match purpose {
-                    QueryPurpose::Tags => include_str!(concat!("../queries/", $lang, "/tags.scm")).to_string(),
-                    QueryPurpose::Complexity => include_str!(concat!("../queries/", $lang, "/complexity.scm")).to_string(),
-                }
+                concat!(
+                    include_str!(concat!("../queries/", $lang, "/tags.scm")),
+                    "\n",
+                    include_str!(concat!("../queries/", $lang, "/complexity.scm"))
+                )
             };
         }
         Some(match self {
-            Lang::TypeScript => q!("typescript"),
-            Lang::Tsx => match purpose {
-                QueryPurpose::Tags => format!("{}\n{}", q!("typescript"), include_str!("../queries/tsx/tags.scm")),
-                QueryPurpose::Complexity => q!("typescript"),
-            },
-            Lang::JavaScript => q!("javascript"),
-            Lang::Python => q!("python"),
-            Lang::Go => q!("go"),
-            Lang::Rust => q!("rust"),
-            Lang::Java => q!("java"),
-            Lang::Ruby => q!("ruby"),
+            Lang::TypeScript => q!("typescript").to_string(),
+            Lang::Tsx => format!("{}\n{}", q!("typescript"), include_str!("../queries/tsx/tags.scm")),
+            Lang::JavaScript => q!("javascript").to_string(),
+            Lang::Python => q!("python").to_string(),
+            Lang::Go => q!("go").to_string(),
+            Lang::Rust => q!("rust").to_string(),
+            Lang::Java => q!("java").to_string(),
+            Lang::Ruby => q!("ruby").to_string(),
             _ => return None,
         })
     }
 
-    /// The compiled query, built once per process. Built-in queries are tested to compile.
-    pub fn query(self, purpose: QueryPurpose) -> Option<&'static Query> {
-        static CACHE: OnceLock<Vec<((Lang, QueryPurpose), Query)>> = OnceLock::new();
+    /// The compiled extraction query, built once per process (a test compiles them all).
+    pub fn facts_query(self) -> Option<&'static Query> {
+        static CACHE: OnceLock<Vec<(Lang, Query)>> = OnceLock::new();
         let all = CACHE.get_or_init(|| {
-            let mut out = Vec::new();
-            for lang in Lang::PARSED {
-                for purpose in [QueryPurpose::Tags, QueryPurpose::Complexity] {
-                    match compile(lang, purpose) {
-                        Ok(q) => out.push(((lang, purpose), q)),
-                        Err(e) => panic!("built-in query queries/{}/{:?} does not compile: {e}", lang.name(), purpose),
-                    }
-                }
-            }
-            out
+            Lang::PARSED
+                .iter()
+                .map(|&lang| match compile_facts_query(lang) {
+                    Ok(q) => (lang, q),
+                    Err(e) => panic!("built-in queries of {} do not compile: {e}", lang.name()),
+                })
+                .collect()
         });
-        all.iter().find(|(k, _)| *k == (self, purpose)).map(|(_, q)| q)
+        all.iter().find(|(l, _)| *l == self).map(|(_, q)| q)
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum QueryPurpose {
-    Tags,
-    Complexity,
-}
-
-/// Compiles one of a language's built-in queries against its grammar.
-pub fn compile(lang: Lang, purpose: QueryPurpose) -> Result<Query, tree_sitter::QueryError> {
+/// Compiles a language's extraction query against its grammar.
+pub fn compile_facts_query(lang: Lang) -> Result<Query, tree_sitter::QueryError> {
     let grammar = lang.grammar().expect("parsed language has a grammar");
-    let source = lang.query_source(purpose).expect("parsed language has queries");
+    let source = lang.facts_query_source().expect("parsed language has queries");
     Query::new(&grammar, &source)
 }
 
@@ -190,10 +180,8 @@ mod tests {
     #[test]
     fn every_builtin_query_compiles_against_its_grammar() {
         for lang in Lang::PARSED {
-            for purpose in [QueryPurpose::Tags, QueryPurpose::Complexity] {
-                if let Err(e) = compile(lang, purpose) {
-                    panic!("queries/{}/{:?}: {e}", lang.name(), purpose);
-                }
+            if let Err(e) = compile_facts_query(lang) {
+                panic!("queries/{}: {e}", lang.name());
             }
         }
     }

@@ -73,6 +73,44 @@ CREATE TABLE diagnostics (
     stage TEXT NOT NULL,
     message TEXT NOT NULL
 );
+"#, r#"
+CREATE TABLE commits (
+    id TEXT PRIMARY KEY,
+    time INTEGER NOT NULL,
+    author_name TEXT NOT NULL,
+    author_email TEXT NOT NULL,
+    summary TEXT NOT NULL,
+    agent TEXT,
+    parent_count INTEGER NOT NULL
+);
+CREATE TABLE commit_files (
+    commit_id TEXT NOT NULL REFERENCES commits(id) ON DELETE CASCADE,
+    path TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    added INTEGER,
+    removed INTEGER
+);
+CREATE INDEX commit_files_by_path ON commit_files(path);
+CREATE TABLE file_metrics (
+    path TEXT PRIMARY KEY,
+    revisions INTEGER NOT NULL,
+    revisions_in_window INTEGER NOT NULL,
+    churn INTEGER NOT NULL,
+    authors INTEGER NOT NULL,
+    main_author TEXT,
+    agent_share REAL NOT NULL,
+    last_changed_by_agent INTEGER NOT NULL,
+    human_since_last_agent INTEGER NOT NULL,
+    hotspot_score INTEGER NOT NULL,
+    hotspot_rank INTEGER,
+    fan_in INTEGER NOT NULL,
+    fan_out INTEGER NOT NULL,
+    pagerank REAL NOT NULL,
+    cycle INTEGER,
+    community INTEGER NOT NULL
+);
+CREATE TABLE import_edges (from_path TEXT NOT NULL, to_path TEXT NOT NULL, external INTEGER NOT NULL);
+CREATE TABLE coupling (a TEXT NOT NULL, b TEXT NOT NULL, shared INTEGER NOT NULL, degree REAL NOT NULL, hidden INTEGER NOT NULL);
 "#];
 
 /// What the store remembers of a file from the last run, to decide what to re-read.
@@ -216,6 +254,16 @@ impl Store {
             write_update(&tx, path, *lang, update).map_err(err)?;
         }
         tx.commit().map_err(err)
+    }
+
+    /// Runs `f` in one transaction (committed when it returns Ok).
+    pub fn write<T>(&mut self, f: impl FnOnce(&Transaction) -> rusqlite::Result<T>) -> Result<T> {
+        let path = self.path.clone();
+        let err = |source| StoreError::Sqlite { path: path.clone(), source };
+        let tx = self.conn.transaction().map_err(err)?;
+        let value = f(&tx).map_err(err)?;
+        tx.commit().map_err(err)?;
+        Ok(value)
     }
 
     /// Removes files that no longer exist; their facts and contents cascade.

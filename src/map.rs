@@ -1,0 +1,303 @@
+//! The map of a repository: its git history (provenance, churn, hotspots, change coupling)
+//! joined with the import graph. `plumb map` prints it; the store keeps it for the checks,
+//! the plan and the desktop app.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use rusqlite::params;
+use serde::Serialize;
+
+use crate::graph::{self, SourceFile};
+use crate::history::{self, CouplingOptions, HistoryOptions};
+use crate::lang::Lang;
+use crate::progress::{Progress, Stage};
+use crate::store::{FileRecord, Store, StoreError};
+use crate::workspace::Workspace;
+
+#[derive(Debug, thiserror::Error)]
+pub enum MapError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    History(#[from] history::HistoryError),
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct MapOptions {
+    pub history: HistoryOptions,
+    pub coupling: CouplingOptions,
+}
+
+/// One file of the map: size and complexity from the index, history from git, position in
+/// the import graph.
+#[derive(Debug, Clone, Serialize)]
+pub struct MapNode {
+    pub path: String,
+    pub lang: Lang,
+    pub loc: u32,
+    pub complexity: u32,
+    pub fan_in: u32,
+    pub fan_out: u32,
+    pub pagerank: f64,
+    pub revisions: u32,
+    pub revisions_in_window: u32,
+    pub churn: u64,
+    pub authors: u32,
+    pub main_author: Option<String>,
+    pub agent_share: f64,
+    pub last_changed_by_agent: bool,
+    pub human_since_last_agent: bool,
+    pub hotspot_score: u64,
+    pub hotspot_rank: Option<u32>,
+    pub community: usize,
+    pub cycle: Option<usize>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Link {
+    pub from: String,
+    pub to: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ExternalLink {
+    pub from: String,
+    pub package: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Coupling {
+    pub a: String,
+    pub b: String,
+    pub shared: u32,
+    pub degree: f64,
+    /// No import path joins the two files in either direction.
+    pub hidden: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct HistorySummary {
+    pub commits: u32,
+    pub agent_commits: u32,
+    pub agent_commit_share: f64,
+    pub files_last_changed_by_agent_share: f64,
+    pub first_commit_time: Option<i64>,
+    pub last_commit_time: Option<i64>,
+    pub window_start: Option<i64>,
+    pub missing_objects: u32,
+    pub shallow: bool,
+    pub diagnostics: Vec<history::Diagnostic>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MapReport {
+    pub nodes: Vec<MapNode>,
+    pub imports: Vec<Link>,
+    pub external: Vec<ExternalLink>,
+    pub unresolved: Vec<graph::UnresolvedImport>,
+    pub coupling: Vec<Coupling>,
+    pub cycles: Vec<Vec<String>>,
+    pub history: HistorySummary,
+}
+
+/// Maps the workspace's repository. The index must have run (the graph reads its facts).
+pub fn map(ws: &Workspace, options: &MapOptions, progress: &dyn Progress) -> Result<MapReport, MapError> {
+    let mut store = Store::open(&ws.db_path())?;
+
+    progress.start(Stage::History, 0);
+    let done = AtomicUsize::new(0);
+    let history = history::read_history(&ws.repo, &options.history, &|d, _total| {
+        let before = done.swap(d, Ordering::Relaxed);
+        progress.advance(d.saturating_sub(before) as u64);
+    })?;
+    let stats = history::file_stats(&history);
+    let pairs = history::coupling(&history, &options.coupling);
+    progress.finish(Stage::History);
+
+    progress.start(Stage::Map, 0);
+    let files: Vec<FileRecord> = store.files()?.into_iter().filter(|f| f.status == "parsed").collect();
+    let sources: Vec<SourceFile> = files.iter().map(|f| SourceFile { path: &f.path, lang: f.lang, imports: &f.imports }).collect();
+    let read = |path: &str| store.content(path).ok().flatten();
+    let graph = graph::build(&sources, &read);
+    let report = graph.report();
+    let complexity: HashMap<String, u32> = files.iter().map(|f| (f.path.clone(), f.complexity)).collect();
+    let hotspots: HashMap<String, history::Hotspot> = history::hotspots(&stats, &complexity).into_iter().map(|h| (h.path.clone(), h)).collect();
+    let metrics: HashMap<&str, &graph::FileMetrics> = report.files.iter().map(|m| (m.path.as_str(), m)).collect();
+
+    let nodes: Vec<MapNode> = files
+        .iter()
+        .map(|f| {
+            let m = metrics.get(f.path.as_str());
+            let h = stats.get(&f.path);
+            let spot = hotspots.get(&f.path);
+            MapNode {
+                path: f.path.clone(),
+                lang: f.lang,
+                loc: f.loc,
+                complexity: f.complexity,
+                fan_in: m.map_or(0, |m| m.fan_in),
+                fan_out: m.map_or(0, |m| m.fan_out),
+                pagerank: m.map_or(0.0, |m| m.pagerank),
+                revisions: h.map_or(0, |h| h.revisions),
+                revisions_in_window: h.map_or(0, |h| h.revisions_in_window),
+                churn: h.map_or(0, |h| h.churn_in_window),
+                authors: h.map_or(0, |h| h.authors),
+                main_author: h.and_then(|h| h.main_author.clone()),
+                agent_share: h.map_or(0.0, |h| h.agent_share),
+                last_changed_by_agent: h.is_some_and(|h| h.last_changed_by_agent),
+                human_since_last_agent: h.is_some_and(|h| h.human_since_last_agent),
+                hotspot_score: spot.map_or(0, |s| s.score),
+                hotspot_rank: spot.map(|s| s.rank),
+                community: m.map_or(0, |m| m.community),
+                cycle: m.and_then(|m| m.cycle),
+            }
+        })
+        .collect();
+
+    let hidden: std::collections::HashSet<(String, String)> =
+        graph.hidden_coupling(&pairs, |p| (p.a.as_str(), p.b.as_str())).into_iter().map(|p| (p.a.clone(), p.b.clone())).collect();
+    let coupling: Vec<Coupling> = pairs
+        .iter()
+        .map(|p| Coupling {
+            a: p.a.clone(),
+            b: p.b.clone(),
+            shared: p.shared_revs,
+            degree: p.degree,
+            hidden: hidden.contains(&(p.a.clone(), p.b.clone())),
+        })
+        .collect();
+    let (imports, external) = report.edges.iter().fold((Vec::new(), Vec::new()), |(mut i, mut e), edge| {
+        if edge.external {
+            e.push(ExternalLink { from: edge.from.clone(), package: edge.to.clone() });
+        } else {
+            i.push(Link { from: edge.from.clone(), to: edge.to.clone() });
+        }
+        (i, e)
+    });
+    let h = &history.headline;
+    let map = MapReport {
+        nodes,
+        imports,
+        external,
+        unresolved: report.unresolved.clone(),
+        coupling,
+        cycles: report.cycles.iter().map(|c| c.files.clone()).collect(),
+        history: HistorySummary {
+            commits: h.commits,
+            agent_commits: h.agent_commits,
+            agent_commit_share: h.agent_commit_share,
+            files_last_changed_by_agent_share: h.files_last_changed_by_agent_share,
+            first_commit_time: h.first_commit_time,
+            last_commit_time: h.last_commit_time,
+            window_start: history.window.map(|w| w.start),
+            missing_objects: h.missing_objects,
+            shallow: h.shallow,
+            diagnostics: history.diagnostics.clone(),
+        },
+    };
+    save(&mut store, &map, &history)?;
+    progress.finish(Stage::Map);
+    Ok(map)
+}
+
+/// Replaces the stored map in one transaction.
+fn save(store: &mut Store, map: &MapReport, history: &history::History) -> Result<(), StoreError> {
+    store.write(|tx| {
+        for table in ["commit_files", "commits", "file_metrics", "import_edges", "coupling"] {
+            tx.execute(&format!("DELETE FROM {table}"), [])?;
+        }
+        let mut commit = tx.prepare_cached(
+            "INSERT INTO commits(id, time, author_name, author_email, summary, agent, parent_count) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )?;
+        let mut change = tx.prepare_cached("INSERT INTO commit_files(commit_id, path, kind, added, removed) VALUES (?1, ?2, ?3, ?4, ?5)")?;
+        for c in &history.commits {
+            let agent = c.agent.as_ref().map(|a| a.agent.clone());
+            commit.execute(params![c.id, c.time, c.author_name, c.author_email, c.summary, agent, c.parent_count as i64])?;
+            for f in &c.changes {
+                let kind = serde_json::to_value(f.kind).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+                change.execute(params![c.id, f.path, kind, f.lines.map(|l| l.added), f.lines.map(|l| l.removed)])?;
+            }
+        }
+        let mut node = tx.prepare_cached(
+            "INSERT INTO file_metrics(path, revisions, revisions_in_window, churn, authors, main_author, agent_share,
+               last_changed_by_agent, human_since_last_agent, hotspot_score, hotspot_rank, fan_in, fan_out, pagerank, cycle, community)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+        )?;
+        for n in &map.nodes {
+            node.execute(params![
+                n.path,
+                n.revisions,
+                n.revisions_in_window,
+                n.churn as i64,
+                n.authors,
+                n.main_author,
+                n.agent_share,
+                n.last_changed_by_agent,
+                n.human_since_last_agent,
+                n.hotspot_score as i64,
+                n.hotspot_rank,
+                n.fan_in,
+                n.fan_out,
+                n.pagerank,
+                n.cycle.map(|c| c as i64),
+                n.community as i64
+            ])?;
+        }
+        let mut edge = tx.prepare_cached("INSERT INTO import_edges(from_path, to_path, external) VALUES (?1, ?2, ?3)")?;
+        for l in &map.imports {
+            edge.execute(params![l.from, l.to, false])?;
+        }
+        for l in &map.external {
+            edge.execute(params![l.from, l.package, true])?;
+        }
+        let mut pair = tx.prepare_cached("INSERT INTO coupling(a, b, shared, degree, hidden) VALUES (?1, ?2, ?3, ?4, ?5)")?;
+        for p in &map.coupling {
+            pair.execute(params![p.a, p.b, p.shared, p.degree, p.hidden])?;
+        }
+        tx.execute(
+            "INSERT INTO meta(key, value) VALUES ('history_summary', ?1) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [serde_json::to_string(&map.history).unwrap_or_default()],
+        )?;
+        Ok(())
+    })
+}
+
+/// The import graph and coupling as Graphviz DOT. Every identifier is quoted and escaped:
+/// file names come from the inspected repository.
+pub fn to_dot(map: &MapReport) -> String {
+    let q = |s: &str| {
+        let mut out = String::with_capacity(s.len() + 2);
+        out.push('"');
+        for c in s.chars() {
+            match c {
+                '"' => out.push_str("\\\""),
+                '\\' => out.push_str("\\\\"),
+                '\n' => out.push_str("\\n"),
+                '\r' => {}
+                c => out.push(c),
+            }
+        }
+        out.push('"');
+        out
+    };
+    let mut out = String::from("digraph plumb {\n  rankdir=LR;\n  node [shape=box, fontname=\"Helvetica\", fontsize=10];\n");
+    for n in &map.nodes {
+        let hot = if n.hotspot_rank.is_some_and(|r| r <= 10) { ", style=filled, fillcolor=\"#fde2e1\"" } else { "" };
+        out.push_str(&format!("  {} [community={}{hot}];\n", q(&n.path), n.community));
+    }
+    for l in &map.imports {
+        out.push_str(&format!("  {} -> {};\n", q(&l.from), q(&l.to)));
+    }
+    for c in &map.coupling {
+        let color = if c.hidden { "#d7263d" } else { "#999999" };
+        out.push_str(&format!(
+            "  {} -> {} [dir=none, style=dashed, color=\"{color}\", label=\"{:.0}%\"];\n",
+            q(&c.a),
+            q(&c.b),
+            c.degree
+        ));
+    }
+    out.push_str("}\n");
+    out
+}
