@@ -531,7 +531,8 @@ fn validate_item(doc: ItemDoc) -> Result<Entry, (Option<usize>, String)> {
     let id_offset = Some(doc.id.span().start);
     let id = doc.id.into_inner();
     if !is_valid_id(&id) {
-        return Err((id_offset, format!("field `id`: \"{id}\" is not of the form AREA-NAME (capital letters, digits and dashes)")));
+        let message = "is not of the form AREA-NAME (capital letters, digits and dashes)";
+        return Err((id_offset, format!("field `id`: \"{id}\" {message}")));
     }
     if doc.disabled {
         return Ok(Entry::Disable);
@@ -1017,6 +1018,23 @@ disabled = true
         assert!(
             error.starts_with("<user>/eval.toml:14: item \"SEC-EVAL\": missing field `confidence`"),
             "{error}"
+        );
+    }
+
+    #[test]
+    fn missing_id_and_empty_text_are_located() {
+        let text = NEW_ITEM.replace("id = \"SEC-EVAL\"\n", "");
+        assert_eq!(
+            load_error(&[("eval.toml", &text)]),
+            "<user>/eval.toml:2: missing field `id`"
+        );
+        let text = NEW_ITEM.replace(
+            "why = \"eval runs whatever string it is given.\"",
+            "why = \"  \"",
+        );
+        assert_eq!(
+            load_error(&[("eval.toml", &text)]),
+            "<user>/eval.toml:2: item \"SEC-EVAL\": field `why` is empty"
         );
     }
 
