@@ -4,4 +4,5 @@
 
 pub mod fixture;
 pub mod model;
+pub mod schema;
 pub mod walk;
