@@ -19,8 +19,11 @@ pub mod sql;
 
 use serde::Serialize;
 
-use sql::{AlterAction, ConstraintKind, ForeignKeyRef, PolicyCommand, QualifiedName, StatementKind, TableConstraint};
 pub use sql::IndexKey;
+use sql::{
+    AlterAction, ConstraintKind, ForeignKeyRef, PolicyCommand, QualifiedName, StatementKind,
+    TableConstraint,
+};
 
 /// Where something was declared: a repository-relative path and a 1-based line.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -66,7 +69,10 @@ impl Column {
 /// True for binary floating-point SQL or Prisma types.
 pub fn is_floating_point_type(data_type: &str) -> bool {
     let lowered = data_type.trim().to_ascii_lowercase();
-    let first = lowered.split(|c: char| c.is_whitespace() || c == '(' || c == '[').next().unwrap_or("");
+    let first = lowered
+        .split(|c: char| c.is_whitespace() || c == '(' || c == '[')
+        .next()
+        .unwrap_or("");
     matches!(first, "real" | "float" | "float4" | "float8" | "double")
 }
 
@@ -161,7 +167,11 @@ impl Table {
 
     /// By column name, or by Prisma field name.
     pub fn column(&self, name: &str) -> Option<&Column> {
-        self.columns.iter().find(|c| c.name == name).or_else(|| self.columns.iter().find(|c| c.field.as_deref() == Some(name)))
+        self.columns.iter().find(|c| c.name == name).or_else(|| {
+            self.columns
+                .iter()
+                .find(|c| c.field.as_deref() == Some(name))
+        })
     }
 
     fn column_name(&self, name: &str) -> Option<String> {
@@ -175,15 +185,21 @@ impl Table {
     /// True when `column` leads an index, the primary key or a unique constraint. Expression
     /// indexes (`lower(email)`) do not count: an equality filter on the raw column cannot use them.
     pub fn is_indexed(&self, column: &str) -> bool {
-        let Some(name) = self.column_name(column) else { return false };
-        self.indexes.iter().any(|i| i.leading_column() == Some(name.as_str()))
+        let Some(name) = self.column_name(column) else {
+            return false;
+        };
+        self.indexes
+            .iter()
+            .any(|i| i.leading_column() == Some(name.as_str()))
     }
 
     /// True when `column` alone is unique: a single-column primary key, unique constraint or
     /// unique index (partial ones included, as soft-delete tables use them), or a unique
     /// single-expression index on it such as `lower(email)`.
     pub fn has_unique(&self, column: &str) -> bool {
-        let Some(name) = self.column_name(column) else { return false };
+        let Some(name) = self.column_name(column) else {
+            return false;
+        };
         self.indexes.iter().any(|i| {
             i.unique
                 && match i.columns.as_slice() {
@@ -196,8 +212,15 @@ impl Table {
 
     /// True when `column` is part of any unique key, composite ones included (`unique (org_id, email)`).
     pub fn in_unique(&self, column: &str) -> bool {
-        let Some(name) = self.column_name(column) else { return false };
-        self.indexes.iter().any(|i| i.unique && i.columns.iter().any(|k| matches!(k, IndexKey::Column(c) if *c == name)))
+        let Some(name) = self.column_name(column) else {
+            return false;
+        };
+        self.indexes.iter().any(|i| {
+            i.unique
+                && i.columns
+                    .iter()
+                    .any(|k| matches!(k, IndexKey::Column(c) if *c == name))
+        })
     }
 
     /// Recomputes the per-column flags from the indexes and foreign keys, their single source.
@@ -205,14 +228,24 @@ impl Table {
         let mut flags = Vec::with_capacity(self.columns.len());
         for column in &self.columns {
             let primary_key = self.indexes.iter().any(|i| {
-                i.kind == IndexKind::PrimaryKey && i.columns.iter().any(|k| matches!(k, IndexKey::Column(c) if *c == column.name))
+                i.kind == IndexKind::PrimaryKey
+                    && i.columns
+                        .iter()
+                        .any(|k| matches!(k, IndexKey::Column(c) if *c == column.name))
             });
-            let unique = self.indexes.iter().any(|i| i.unique && matches!(i.columns.as_slice(), [IndexKey::Column(c)] if *c == column.name));
-            let references = self.foreign_keys.iter().find(|f| f.columns == [column.name.clone()]).map(|f| ColumnRef {
-                table: f.references_table.clone(),
-                column: f.references_columns.first().cloned(),
-                on_delete: f.on_delete.clone(),
+            let unique = self.indexes.iter().any(|i| {
+                i.unique
+                    && matches!(i.columns.as_slice(), [IndexKey::Column(c)] if *c == column.name)
             });
+            let references = self
+                .foreign_keys
+                .iter()
+                .find(|f| f.columns == [column.name.clone()])
+                .map(|f| ColumnRef {
+                    table: f.references_table.clone(),
+                    column: f.references_columns.first().cloned(),
+                    on_delete: f.on_delete.clone(),
+                });
             flags.push((primary_key, unique, references));
         }
         for (column, (primary_key, unique, references)) in self.columns.iter_mut().zip(flags) {
@@ -232,7 +265,9 @@ fn expression_mentions(expression: &str, column: &str) -> bool {
     tokens.iter().enumerate().any(|(i, t)| {
         matches!(t.kind, sql::TokenKind::Word | sql::TokenKind::QuotedIdent)
             && t.text == column
-            && !tokens.get(i + 1).is_some_and(|n| n.kind == sql::TokenKind::Punct && n.text == "(")
+            && !tokens
+                .get(i + 1)
+                .is_some_and(|n| n.kind == sql::TokenKind::Punct && n.text == "(")
     })
 }
 
@@ -245,6 +280,8 @@ pub enum RiskyKind {
     RenameTable,
     RenameColumn,
     Truncate,
+    /// `ALTER TYPE … RENAME VALUE`, `DROP ATTRIBUTE`, …: anything but adding an enum value.
+    AlterType,
 }
 
 /// A migration step that can lose data or break running code.
@@ -310,12 +347,20 @@ impl SchemaState {
             None => (None, name),
         };
         let schema_ok = |t: &&Table| schema.is_none_or(|s| t.schema == s);
-        let exact = |t: &&Table| schema_ok(t) && (t.name == bare || t.model.as_deref() == Some(bare));
+        let exact =
+            |t: &&Table| schema_ok(t) && (t.name == bare || t.model.as_deref() == Some(bare));
         let folded = |t: &&Table| {
-            schema_ok(t) && (t.name.eq_ignore_ascii_case(bare) || t.model.as_deref().is_some_and(|m| m.eq_ignore_ascii_case(bare)))
+            schema_ok(t)
+                && (t.name.eq_ignore_ascii_case(bare)
+                    || t.model
+                        .as_deref()
+                        .is_some_and(|m| m.eq_ignore_ascii_case(bare)))
         };
         let public_first = |matches: &dyn Fn(&&Table) -> bool| {
-            self.tables.iter().filter(|t| matches(t)).min_by_key(|t| t.schema != "public")
+            self.tables
+                .iter()
+                .filter(|t| matches(t))
+                .min_by_key(|t| t.schema != "public")
         };
         public_first(&exact).or_else(|| public_first(&folded))
     }
@@ -332,14 +377,27 @@ impl SchemaState {
 
     fn position(&self, name: &QualifiedName) -> Option<usize> {
         let schema = schema_of(name);
-        self.tables.iter().position(|t| t.schema == schema && t.name == name.name)
+        self.tables
+            .iter()
+            .position(|t| t.schema == schema && t.name == name.name)
     }
 
     fn diagnose(&mut self, origin: &Origin, reason: String) {
-        self.diagnostics.push(SchemaDiagnostic { path: origin.path.clone(), line: origin.line, reason });
+        self.diagnostics.push(SchemaDiagnostic {
+            path: origin.path.clone(),
+            line: origin.line,
+            reason,
+        });
     }
 
-    fn risky(&mut self, kind: RiskyKind, table: &str, column: Option<&str>, detail: String, origin: &Origin) {
+    fn risky(
+        &mut self,
+        kind: RiskyKind,
+        table: &str,
+        column: Option<&str>,
+        detail: String,
+        origin: &Origin,
+    ) {
         self.risky.push(RiskyChange {
             kind,
             table: table.to_string(),
@@ -353,19 +411,33 @@ impl SchemaState {
     fn target(&mut self, name: &QualifiedName, origin: &Origin) -> Option<usize> {
         let found = self.position(name);
         if found.is_none() && !is_platform_schema(&schema_of(name)) {
-            self.diagnose(origin, format!("table {} is not created by any earlier migration", name.name));
+            self.diagnose(
+                origin,
+                format!(
+                    "table {} is not created by any earlier migration",
+                    name.name
+                ),
+            );
         }
         found
     }
 
-    /// Applies one parsed migration file.
+    /// Applies one migration file. In single-file up/down formats (dbmate `-- migrate:down`,
+    /// goose `-- +goose Down`, sql-migrate `-- +migrate Down`) only the up part is applied.
     pub fn apply_sql(&mut self, path: &str, source: &str) {
-        let parsed = sql::parse_sql(source);
+        let parsed = sql::parse_sql(up_section(source));
         for error in parsed.errors {
-            self.diagnostics.push(SchemaDiagnostic { path: path.to_string(), line: error.line, reason: error.reason });
+            self.diagnostics.push(SchemaDiagnostic {
+                path: path.to_string(),
+                line: error.line,
+                reason: error.reason,
+            });
         }
         for statement in parsed.statements {
-            let origin = Origin { path: path.to_string(), line: statement.line };
+            let origin = Origin {
+                path: path.to_string(),
+                line: statement.line,
+            };
             self.apply_statement(statement.kind, &origin);
         }
     }
@@ -375,11 +447,21 @@ impl SchemaState {
             StatementKind::CreateTable(create) => {
                 if self.position(&create.name).is_some() {
                     if !create.if_not_exists {
-                        self.diagnose(origin, format!("table {} is created twice; the first definition is kept", create.name.name));
+                        self.diagnose(
+                            origin,
+                            format!(
+                                "table {} is created twice; the first definition is kept",
+                                create.name.name
+                            ),
+                        );
                     }
                     return;
                 }
-                let mut table = Table::new(schema_of(&create.name), create.name.name.clone(), origin.clone());
+                let mut table = Table::new(
+                    schema_of(&create.name),
+                    create.name.name.clone(),
+                    origin.clone(),
+                );
                 for column in create.columns {
                     add_column(&mut table, column, &origin.path);
                 }
@@ -392,7 +474,9 @@ impl SchemaState {
                 self.tables.push(table);
             }
             StatementKind::AlterTable(alter) => {
-                let Some(at) = self.target(&alter.name, origin) else { return };
+                let Some(at) = self.target(&alter.name, origin) else {
+                    return;
+                };
                 for action in alter.actions {
                     self.apply_alter(at, action, origin);
                 }
@@ -401,9 +485,13 @@ impl SchemaState {
                 }
             }
             StatementKind::CreateIndex(create) => {
-                let Some(at) = self.target(&create.table, origin) else { return };
+                let Some(at) = self.target(&create.table, origin) else {
+                    return;
+                };
                 let table = &mut self.tables[at];
-                let name = create.name.unwrap_or_else(|| format!("{}_{}_idx", table.name, key_columns(&create.keys)));
+                let name = create
+                    .name
+                    .unwrap_or_else(|| format!("{}_{}_idx", table.name, key_columns(&create.keys)));
                 if table.indexes.iter().any(|i| i.name == name) {
                     if !create.if_not_exists {
                         self.diagnose(origin, format!("index {name} is created twice"));
@@ -425,9 +513,17 @@ impl SchemaState {
                     match self.position(&name) {
                         Some(at) => {
                             let table = self.tables.remove(at);
-                            self.risky(RiskyKind::DropTable, &table.name, None, format!("drop table {}", table.name), origin);
+                            self.risky(
+                                RiskyKind::DropTable,
+                                &table.name,
+                                None,
+                                format!("drop table {}", table.name),
+                                origin,
+                            );
                         }
-                        None if !if_exists => self.diagnose(origin, format!("drop of unknown table {}", name.name)),
+                        None if !if_exists => {
+                            self.diagnose(origin, format!("drop of unknown table {}", name.name))
+                        }
                         None => {}
                     }
                 }
@@ -449,7 +545,9 @@ impl SchemaState {
                 }
             }
             StatementKind::CreatePolicy(create) => {
-                let Some(at) = self.target(&create.table, origin) else { return };
+                let Some(at) = self.target(&create.table, origin) else {
+                    return;
+                };
                 let policies = &mut self.tables[at].policies;
                 policies.retain(|p| p.name != create.name);
                 policies.push(Policy {
@@ -463,8 +561,14 @@ impl SchemaState {
                 });
             }
             StatementKind::AlterPolicy(alter) => {
-                let Some(at) = self.target(&alter.table, origin) else { return };
-                let Some(policy) = self.tables[at].policies.iter_mut().find(|p| p.name == alter.name) else {
+                let Some(at) = self.target(&alter.table, origin) else {
+                    return;
+                };
+                let Some(policy) = self.tables[at]
+                    .policies
+                    .iter_mut()
+                    .find(|p| p.name == alter.name)
+                else {
                     self.diagnose(origin, format!("alter of unknown policy {}", alter.name));
                     return;
                 };
@@ -482,8 +586,14 @@ impl SchemaState {
                 }
                 policy.origin = origin.clone();
             }
-            StatementKind::DropPolicy { name, table, if_exists } => {
-                let Some(at) = self.target(&table, origin) else { return };
+            StatementKind::DropPolicy {
+                name,
+                table,
+                if_exists,
+            } => {
+                let Some(at) = self.target(&table, origin) else {
+                    return;
+                };
                 let policies = &mut self.tables[at].policies;
                 let before = policies.len();
                 policies.retain(|p| p.name != name);
@@ -493,19 +603,44 @@ impl SchemaState {
             }
             StatementKind::Truncate { tables } => {
                 for name in tables {
-                    self.risky(RiskyKind::Truncate, &name.name, None, format!("truncate {}", name.name), origin);
+                    self.risky(
+                        RiskyKind::Truncate,
+                        &name.name,
+                        None,
+                        format!("truncate {}", name.name),
+                        origin,
+                    );
                 }
             }
-            StatementKind::AlterType { .. } | StatementKind::Other { .. } => {}
+            StatementKind::AlterType { name, action } => {
+                let harmless = ["add value", "owner to", "set schema"]
+                    .iter()
+                    .any(|p| action.to_ascii_lowercase().starts_with(p));
+                if !harmless {
+                    self.risky(
+                        RiskyKind::AlterType,
+                        &name.name,
+                        None,
+                        format!("alter type {} {action}", name.name),
+                        origin,
+                    );
+                }
+            }
+            StatementKind::Other { .. } => {}
         }
     }
 
     fn apply_alter(&mut self, at: usize, action: AlterAction, origin: &Origin) {
-        let Some(table) = self.tables.get_mut(at) else { return };
+        let Some(table) = self.tables.get_mut(at) else {
+            return;
+        };
         let table_name = table.name.clone();
         let missing_column = |column: &str| format!("column {table_name}.{column} does not exist");
         match action {
-            AlterAction::AddColumn { column, if_not_exists } => {
+            AlterAction::AddColumn {
+                column,
+                if_not_exists,
+            } => {
                 if table.column_mut(&column.name).is_some() {
                     if !if_not_exists {
                         let reason = format!("column {table_name}.{} is added twice", column.name);
@@ -524,9 +659,19 @@ impl SchemaState {
                 };
                 table.columns.remove(index);
                 // Postgres drops the indexes and constraints that use the column.
-                table.indexes.retain(|i| !i.columns.iter().any(|k| matches!(k, IndexKey::Column(c) if *c == name)));
+                table.indexes.retain(|i| {
+                    !i.columns
+                        .iter()
+                        .any(|k| matches!(k, IndexKey::Column(c) if *c == name))
+                });
                 table.foreign_keys.retain(|f| !f.columns.contains(&name));
-                self.risky(RiskyKind::DropColumn, &table_name, Some(&name), format!("drop column {table_name}.{name}"), origin);
+                self.risky(
+                    RiskyKind::DropColumn,
+                    &table_name,
+                    Some(&name),
+                    format!("drop column {table_name}.{name}"),
+                    origin,
+                );
             }
             AlterAction::RenameColumn { from, to } => {
                 let Some(column) = table.column_mut(&from) else {
@@ -542,18 +687,30 @@ impl SchemaState {
                     }
                 }
                 for fk in &mut table.foreign_keys {
-                    fk.columns.iter_mut().filter(|c| **c == from).for_each(|c| *c = to.clone());
+                    fk.columns
+                        .iter_mut()
+                        .filter(|c| **c == from)
+                        .for_each(|c| *c = to.clone());
                 }
                 let qualified = table.qualified_name();
                 for other in &mut self.tables {
                     for fk in &mut other.foreign_keys {
                         if fk.references_table == qualified {
-                            fk.references_columns.iter_mut().filter(|c| **c == from).for_each(|c| *c = to.clone());
+                            fk.references_columns
+                                .iter_mut()
+                                .filter(|c| **c == from)
+                                .for_each(|c| *c = to.clone());
                         }
                     }
                     other.refresh_column_flags();
                 }
-                self.risky(RiskyKind::RenameColumn, &table_name, Some(&to), format!("rename column {table_name}.{from} to {to}"), origin);
+                self.risky(
+                    RiskyKind::RenameColumn,
+                    &table_name,
+                    Some(&to),
+                    format!("rename column {table_name}.{from} to {to}"),
+                    origin,
+                );
             }
             AlterAction::RenameTable { to } => {
                 let old = table.qualified_name();
@@ -567,7 +724,13 @@ impl SchemaState {
                     }
                     other.refresh_column_flags();
                 }
-                self.risky(RiskyKind::RenameTable, &to, None, format!("rename table {table_name} to {to}"), origin);
+                self.risky(
+                    RiskyKind::RenameTable,
+                    &to,
+                    None,
+                    format!("rename table {table_name} to {to}"),
+                    origin,
+                );
             }
             AlterAction::RenameConstraint { from, to } => {
                 for index in table.indexes.iter_mut().filter(|i| i.name == from) {
@@ -582,9 +745,18 @@ impl SchemaState {
                     self.diagnose(origin, missing_column(&column));
                     return;
                 };
-                let detail = format!("alter column {table_name}.{column} type {} → {data_type}", existing.data_type);
+                let detail = format!(
+                    "alter column {table_name}.{column} type {} → {data_type}",
+                    existing.data_type
+                );
                 existing.data_type = data_type;
-                self.risky(RiskyKind::AlterColumnType, &table_name, Some(&column), detail, origin);
+                self.risky(
+                    RiskyKind::AlterColumnType,
+                    &table_name,
+                    Some(&column),
+                    detail,
+                    origin,
+                );
             }
             AlterAction::SetNotNull { column } => match table.column_mut(&column) {
                 Some(c) => c.nullable = false,
@@ -610,7 +782,9 @@ impl SchemaState {
             }
             // CHECK constraints are not modelled, so dropping an unknown name is not an error.
             AlterAction::DropConstraint { name, .. } => {
-                table.indexes.retain(|i| i.kind == IndexKind::Index || i.name != name);
+                table
+                    .indexes
+                    .retain(|i| i.kind == IndexKind::Index || i.name != name);
                 table.foreign_keys.retain(|f| f.name != name);
             }
             AlterAction::EnableRowLevelSecurity => table.rls_enabled = true,
@@ -626,7 +800,11 @@ impl SchemaState {
     /// wins where both describe the same thing (replayed migrations are what the database ran).
     pub fn merge(&mut self, other: SchemaState) {
         for incoming in other.tables {
-            let Some(existing) = self.tables.iter_mut().find(|t| t.schema == incoming.schema && t.name == incoming.name) else {
+            let Some(existing) = self
+                .tables
+                .iter_mut()
+                .find(|t| t.schema == incoming.schema && t.name == incoming.name)
+            else {
                 self.tables.push(incoming);
                 continue;
             };
@@ -638,13 +816,19 @@ impl SchemaState {
                 }
             }
             for index in incoming.indexes {
-                let known = existing.indexes.iter().any(|i| i.name == index.name || (i.columns == index.columns && i.unique == index.unique));
+                let known = existing.indexes.iter().any(|i| {
+                    i.name == index.name || (i.columns == index.columns && i.unique == index.unique)
+                });
                 if !known {
                     existing.indexes.push(index);
                 }
             }
             for fk in incoming.foreign_keys {
-                if !existing.foreign_keys.iter().any(|f| f.name == fk.name || f.columns == fk.columns) {
+                if !existing
+                    .foreign_keys
+                    .iter()
+                    .any(|f| f.name == fk.name || f.columns == fk.columns)
+                {
                     existing.foreign_keys.push(fk);
                 }
             }
@@ -655,8 +839,27 @@ impl SchemaState {
     }
 }
 
+fn up_section(source: &str) -> &str {
+    let mut offset = 0;
+    for line in source.split_inclusive('\n') {
+        let marker = line.trim().to_ascii_lowercase();
+        let marker: String = marker.split_whitespace().collect::<Vec<_>>().join(" ");
+        if ["-- migrate:down", "-- +goose down", "-- +migrate down"]
+            .iter()
+            .any(|m| marker.starts_with(m))
+        {
+            return &source[..offset];
+        }
+        offset += line.len();
+    }
+    source
+}
+
 fn add_column(table: &mut Table, column: sql::ColumnDef, path: &str) {
-    let origin = Origin { path: path.to_string(), line: column.line };
+    let origin = Origin {
+        path: path.to_string(),
+        line: column.line,
+    };
     if column.primary_key {
         table.indexes.push(Index {
             name: format!("{}_pkey", table.name),
@@ -698,7 +901,12 @@ fn add_column(table: &mut Table, column: sql::ColumnDef, path: &str) {
     });
 }
 
-fn foreign_key(name: String, columns: Vec<String>, reference: &ForeignKeyRef, origin: Origin) -> ForeignKey {
+fn foreign_key(
+    name: String,
+    columns: Vec<String>,
+    reference: &ForeignKeyRef,
+    origin: Origin,
+) -> ForeignKey {
     ForeignKey {
         name,
         columns,
@@ -709,11 +917,21 @@ fn foreign_key(name: String, columns: Vec<String>, reference: &ForeignKeyRef, or
     }
 }
 
-fn add_constraint(table: &mut Table, constraint: TableConstraint, path: &str) -> Result<(), String> {
-    let origin = Origin { path: path.to_string(), line: constraint.line };
+fn add_constraint(
+    table: &mut Table,
+    constraint: TableConstraint,
+    path: &str,
+) -> Result<(), String> {
+    let origin = Origin {
+        path: path.to_string(),
+        line: constraint.line,
+    };
     for column in constraint_columns(&constraint.kind) {
         if table.column_mut(column).is_none() {
-            return Err(format!("constraint on {}.{column}, which does not exist", table.name));
+            return Err(format!(
+                "constraint on {}.{column}, which does not exist",
+                table.name
+            ));
         }
     }
     let joined = |columns: &[String]| columns.join("_");
@@ -724,19 +942,37 @@ fn add_constraint(table: &mut Table, constraint: TableConstraint, path: &str) ->
                     c.nullable = false;
                 }
             }
-            (constraint.name.unwrap_or_else(|| format!("{}_pkey", table.name)), IndexKind::PrimaryKey, columns, true)
+            (
+                constraint
+                    .name
+                    .unwrap_or_else(|| format!("{}_pkey", table.name)),
+                IndexKind::PrimaryKey,
+                columns,
+                true,
+            )
         }
         ConstraintKind::Unique { columns } => {
-            let name = constraint.name.unwrap_or_else(|| format!("{}_{}_key", table.name, joined(&columns)));
+            let name = constraint
+                .name
+                .unwrap_or_else(|| format!("{}_{}_key", table.name, joined(&columns)));
             (name, IndexKind::UniqueConstraint, columns, true)
         }
         ConstraintKind::Index { columns } => {
-            let name = constraint.name.unwrap_or_else(|| format!("{}_{}_idx", table.name, joined(&columns)));
+            let name = constraint
+                .name
+                .unwrap_or_else(|| format!("{}_{}_idx", table.name, joined(&columns)));
             (name, IndexKind::Index, columns, false)
         }
-        ConstraintKind::ForeignKey { columns, references } => {
-            let name = constraint.name.unwrap_or_else(|| format!("{}_{}_fkey", table.name, joined(&columns)));
-            table.foreign_keys.push(foreign_key(name, columns, &references, origin));
+        ConstraintKind::ForeignKey {
+            columns,
+            references,
+        } => {
+            let name = constraint
+                .name
+                .unwrap_or_else(|| format!("{}_{}_fkey", table.name, joined(&columns)));
+            table
+                .foreign_keys
+                .push(foreign_key(name, columns, &references, origin));
             return Ok(());
         }
         ConstraintKind::Check { .. } | ConstraintKind::Exclude => return Ok(()),
@@ -744,7 +980,14 @@ fn add_constraint(table: &mut Table, constraint: TableConstraint, path: &str) ->
     if columns.is_empty() {
         return Ok(()); // `UNIQUE USING INDEX idx`: the index is already modelled.
     }
-    table.indexes.push(Index { name, kind, columns: column_keys(&columns), unique, predicate: None, origin });
+    table.indexes.push(Index {
+        name,
+        kind,
+        columns: column_keys(&columns),
+        unique,
+        predicate: None,
+        origin,
+    });
     Ok(())
 }
 
@@ -781,13 +1024,25 @@ pub fn from_prisma(path: &str, source: &str) -> SchemaState {
 /// timestamps, `0001_`, Rails `20240101120000_`) sort numerically, so `2_x` comes before
 /// `10_x`; names without one follow, alphabetically.
 pub fn migration_order<'a>(paths: &[&'a str]) -> Vec<&'a str> {
-    let mut ordered: Vec<&'a str> = paths.iter().copied().filter(|p| !is_down_migration(p)).collect();
-    ordered.sort_by(|a, b| migration_key(a).cmp(&migration_key(b)).then_with(|| a.cmp(b)));
+    let mut ordered: Vec<&'a str> = paths
+        .iter()
+        .copied()
+        .filter(|p| !is_down_migration(p))
+        .collect();
+    ordered.sort_by(|a, b| {
+        migration_key(a)
+            .cmp(&migration_key(b))
+            .then_with(|| a.cmp(b))
+    });
     ordered
 }
 
 fn is_down_migration(path: &str) -> bool {
-    let file = path.rsplit(['/', '\\']).next().unwrap_or(path).to_ascii_lowercase();
+    let file = path
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or(path)
+        .to_ascii_lowercase();
     file == "down.sql" || file.ends_with(".down.sql") || file.ends_with("_down.sql")
 }
 
@@ -796,7 +1051,10 @@ fn migration_key(path: &str) -> (bool, usize, String, String) {
     let mut parts = path.rsplit(['/', '\\']);
     let file = parts.next().unwrap_or(path);
     let stem = file.split('.').next().unwrap_or(file);
-    let name = if matches!(stem.to_ascii_lowercase().as_str(), "migration" | "up" | "schema") {
+    let name = if matches!(
+        stem.to_ascii_lowercase().as_str(),
+        "migration" | "up" | "schema"
+    ) {
         parts.next().unwrap_or(stem)
     } else {
         stem

@@ -103,7 +103,10 @@ pub fn parse_prisma(source: &str) -> PrismaSchema {
                 let keyword = words.next().unwrap_or("");
                 let name = words.next().unwrap_or("").trim_end_matches('{').to_string();
                 if !text.ends_with('{') {
-                    schema.errors.push(PrismaError { line, reason: format!("expected a block, found `{text}`") });
+                    schema.errors.push(PrismaError {
+                        line,
+                        reason: format!("expected a block, found `{text}`"),
+                    });
                     continue;
                 }
                 block = match keyword {
@@ -129,7 +132,9 @@ pub fn parse_prisma(source: &str) -> PrismaSchema {
             }
             _ if text.starts_with('}') => block = Block::Outside,
             Block::Model => {
-                let Some(model) = schema.models.last_mut() else { continue };
+                let Some(model) = schema.models.last_mut() else {
+                    continue;
+                };
                 if text.starts_with("@@") {
                     if let Err(reason) = apply_block_attribute(model, text, line) {
                         schema.errors.push(PrismaError { line, reason });
@@ -137,7 +142,10 @@ pub fn parse_prisma(source: &str) -> PrismaSchema {
                 } else {
                     match parse_field(text, line) {
                         Some(field) => model.fields.push(field),
-                        None => schema.errors.push(PrismaError { line, reason: format!("unreadable field `{text}`") }),
+                        None => schema.errors.push(PrismaError {
+                            line,
+                            reason: format!("unreadable field `{text}`"),
+                        }),
                     }
                 }
             }
@@ -145,7 +153,10 @@ pub fn parse_prisma(source: &str) -> PrismaSchema {
         }
     }
     if !matches!(block, Block::Outside) {
-        schema.errors.push(PrismaError { line: source.lines().count() as u32, reason: "unterminated block".into() });
+        schema.errors.push(PrismaError {
+            line: source.lines().count() as u32,
+            reason: "unterminated block".into(),
+        });
     }
     schema
 }
@@ -213,15 +224,20 @@ fn parse_field(text: &str, line: u32) -> Option<PrismaField> {
             "relation" => {
                 field.relation = Some(PrismaRelation {
                     fields: named(args, "fields").map(list_items).unwrap_or_default(),
-                    references: named(args, "references").map(list_items).unwrap_or_default(),
+                    references: named(args, "references")
+                        .map(list_items)
+                        .unwrap_or_default(),
                     on_delete: named(args, "onDelete").map(str::to_string),
                     map: named(args, "map").map(unquote),
                 })
             }
             native if native.starts_with("db.") => {
                 let type_name = &native[3..];
-                field.native_type =
-                    Some(if args.is_empty() { type_name.to_string() } else { format!("{type_name}({args})") });
+                field.native_type = Some(if args.is_empty() {
+                    type_name.to_string()
+                } else {
+                    format!("{type_name}({args})")
+                });
             }
             _ => {}
         }
@@ -235,8 +251,13 @@ fn apply_block_attribute(model: &mut PrismaModel, text: &str, line: u32) -> Resu
     };
     let args = args.unwrap_or("");
     let key = || BlockKey {
-        fields: positional(args).or_else(|| named(args, "fields")).map(list_items).unwrap_or_default(),
-        map: named(args, "map").or_else(|| named(args, "name")).map(unquote),
+        fields: positional(args)
+            .or_else(|| named(args, "fields"))
+            .map(list_items)
+            .unwrap_or_default(),
+        map: named(args, "map")
+            .or_else(|| named(args, "name"))
+            .map(unquote),
         line,
     };
     match name {
@@ -262,7 +283,9 @@ fn attributes(text: &str) -> Vec<(&str, Option<&str>)> {
         }
         let name_start = i + 1;
         let mut j = name_start;
-        while j < bytes.len() && (bytes[j].is_ascii_alphanumeric() || bytes[j] == b'_' || bytes[j] == b'.') {
+        while j < bytes.len()
+            && (bytes[j].is_ascii_alphanumeric() || bytes[j] == b'_' || bytes[j] == b'.')
+        {
             j += 1;
         }
         let name = &text[name_start..j];
@@ -329,15 +352,20 @@ fn split_args(args: &str) -> Vec<&str> {
 fn named_split(arg: &str) -> Option<(&str, &str)> {
     let (key, value) = arg.split_once(':')?;
     let key = key.trim();
-    (!key.is_empty() && key.chars().all(|c| c.is_alphanumeric() || c == '_')).then_some((key, value.trim()))
+    (!key.is_empty() && key.chars().all(|c| c.is_alphanumeric() || c == '_'))
+        .then_some((key, value.trim()))
 }
 
 fn named<'a>(args: &'a str, key: &str) -> Option<&'a str> {
-    split_args(args).into_iter().find_map(|arg| named_split(arg).filter(|(k, _)| *k == key).map(|(_, v)| v))
+    split_args(args)
+        .into_iter()
+        .find_map(|arg| named_split(arg).filter(|(k, _)| *k == key).map(|(_, v)| v))
 }
 
 fn positional(args: &str) -> Option<&str> {
-    split_args(args).into_iter().find(|arg| named_split(arg).is_none())
+    split_args(args)
+        .into_iter()
+        .find(|arg| named_split(arg).is_none())
 }
 
 fn unquote(value: &str) -> String {
@@ -349,7 +377,11 @@ fn list_items(value: &str) -> Vec<String> {
     let inner = value.trim().trim_start_matches('[').trim_end_matches(']');
     split_args(inner)
         .into_iter()
-        .map(|item| item.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect::<String>())
+        .map(|item| {
+            item.chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect::<String>()
+        })
         .filter(|item| !item.is_empty())
         .collect()
 }
@@ -369,21 +401,42 @@ fn sql_action(action: &str) -> String {
 /// defaults (`User_pkey`, `User_email_key`, `Post_authorId_idx`, `Post_authorId_fkey`).
 pub fn to_schema_state(path: &str, schema: &PrismaSchema) -> SchemaState {
     let mut state = SchemaState::default();
-    let origin = |line: u32| Origin { path: path.to_string(), line };
+    let origin = |line: u32| Origin {
+        path: path.to_string(),
+        line,
+    };
     for error in &schema.errors {
-        state.diagnostics.push(SchemaDiagnostic { path: path.to_string(), line: error.line, reason: error.reason.clone() });
+        state.diagnostics.push(SchemaDiagnostic {
+            path: path.to_string(),
+            line: error.line,
+            reason: error.reason.clone(),
+        });
     }
     let model_named = |name: &str| schema.models.iter().find(|m| m.name == name);
-    let schema_name = |model: &PrismaModel| model.schema.clone().unwrap_or_else(|| "public".to_string());
+    let schema_name =
+        |model: &PrismaModel| model.schema.clone().unwrap_or_else(|| "public".to_string());
     for model in &schema.models {
         let table_name = model.table_name().to_string();
         let mut table = Table::new(schema_name(model), table_name.clone(), origin(model.line));
         table.model = Some(model.name.clone());
-        let column_of = |field_name: &str| model.fields.iter().find(|f| f.name == field_name).map(|f| f.column_name().to_string());
-        let mut diagnose = |line: u32, reason: String| {
-            state.diagnostics.push(SchemaDiagnostic { path: path.to_string(), line, reason });
+        let column_of = |field_name: &str| {
+            model
+                .fields
+                .iter()
+                .find(|f| f.name == field_name)
+                .map(|f| f.column_name().to_string())
         };
-        let block_index = |key: &BlockKey, kind: IndexKind, suffix: &str, diagnose: &mut dyn FnMut(u32, String)| {
+        let mut diagnose = |line: u32, reason: String| {
+            state.diagnostics.push(SchemaDiagnostic {
+                path: path.to_string(),
+                line,
+                reason,
+            });
+        };
+        let block_index = |key: &BlockKey,
+                           kind: IndexKind,
+                           suffix: &str,
+                           diagnose: &mut dyn FnMut(u32, String)| {
             let mut columns = Vec::new();
             for field in &key.fields {
                 match column_of(field) {
@@ -391,8 +444,17 @@ pub fn to_schema_state(path: &str, schema: &PrismaSchema) -> SchemaState {
                     None => diagnose(key.line, format!("{}.{field} is not a field", model.name)),
                 }
             }
-            let name = key.map.clone().unwrap_or_else(|| format!("{table_name}_{}_{suffix}", columns.join("_")));
-            let name = if kind == IndexKind::PrimaryKey { key.map.clone().unwrap_or_else(|| format!("{table_name}_pkey")) } else { name };
+            let name = key
+                .map
+                .clone()
+                .unwrap_or_else(|| format!("{table_name}_{}_{suffix}", columns.join("_")));
+            let name = if kind == IndexKind::PrimaryKey {
+                key.map
+                    .clone()
+                    .unwrap_or_else(|| format!("{table_name}_pkey"))
+            } else {
+                name
+            };
             Index {
                 name,
                 kind,
@@ -405,16 +467,33 @@ pub fn to_schema_state(path: &str, schema: &PrismaSchema) -> SchemaState {
         for field in &model.fields {
             if let Some(target) = model_named(&field.field_type) {
                 if let Some(relation) = field.relation.as_ref().filter(|r| !r.fields.is_empty()) {
-                    let columns: Vec<String> = relation.fields.iter().map(|f| column_of(f).unwrap_or_else(|| f.clone())).collect();
+                    let columns: Vec<String> = relation
+                        .fields
+                        .iter()
+                        .map(|f| column_of(f).unwrap_or_else(|| f.clone()))
+                        .collect();
                     let references_columns = relation
                         .references
                         .iter()
-                        .map(|r| target.fields.iter().find(|f| f.name == *r).map_or_else(|| r.clone(), |f| f.column_name().to_string()))
+                        .map(|r| {
+                            target
+                                .fields
+                                .iter()
+                                .find(|f| f.name == *r)
+                                .map_or_else(|| r.clone(), |f| f.column_name().to_string())
+                        })
                         .collect();
                     table.foreign_keys.push(ForeignKey {
-                        name: relation.map.clone().unwrap_or_else(|| format!("{table_name}_{}_fkey", columns.join("_"))),
+                        name: relation
+                            .map
+                            .clone()
+                            .unwrap_or_else(|| format!("{table_name}_{}_fkey", columns.join("_"))),
                         columns,
-                        references_table: format!("{}.{}", schema_name(target), target.table_name()),
+                        references_table: format!(
+                            "{}.{}",
+                            schema_name(target),
+                            target.table_name()
+                        ),
                         references_columns,
                         on_delete: relation.on_delete.as_deref().map(sql_action),
                         origin: origin(field.line),
@@ -430,12 +509,26 @@ pub fn to_schema_state(path: &str, schema: &PrismaSchema) -> SchemaState {
             if let Some(native) = &field.native_type {
                 data_type = format!("{data_type} @db.{native}");
             }
-            let key = BlockKey { fields: vec![field.name.clone()], map: None, line: field.line };
+            let key = BlockKey {
+                fields: vec![field.name.clone()],
+                map: None,
+                line: field.line,
+            };
             if field.id {
-                table.indexes.push(block_index(&key, IndexKind::PrimaryKey, "pkey", &mut diagnose));
+                table.indexes.push(block_index(
+                    &key,
+                    IndexKind::PrimaryKey,
+                    "pkey",
+                    &mut diagnose,
+                ));
             }
             if field.unique {
-                table.indexes.push(block_index(&key, IndexKind::UniqueConstraint, "key", &mut diagnose));
+                table.indexes.push(block_index(
+                    &key,
+                    IndexKind::UniqueConstraint,
+                    "key",
+                    &mut diagnose,
+                ));
             }
             table.columns.push(super::Column {
                 name: column,
@@ -450,13 +543,25 @@ pub fn to_schema_state(path: &str, schema: &PrismaSchema) -> SchemaState {
             });
         }
         if let Some(id) = &model.id {
-            table.indexes.push(block_index(id, IndexKind::PrimaryKey, "pkey", &mut diagnose));
+            table.indexes.push(block_index(
+                id,
+                IndexKind::PrimaryKey,
+                "pkey",
+                &mut diagnose,
+            ));
         }
         for unique in &model.uniques {
-            table.indexes.push(block_index(unique, IndexKind::UniqueConstraint, "key", &mut diagnose));
+            table.indexes.push(block_index(
+                unique,
+                IndexKind::UniqueConstraint,
+                "key",
+                &mut diagnose,
+            ));
         }
         for index in &model.indexes {
-            table.indexes.push(block_index(index, IndexKind::Index, "idx", &mut diagnose));
+            table
+                .indexes
+                .push(block_index(index, IndexKind::Index, "idx", &mut diagnose));
         }
         table.refresh_column_flags();
         state.tables.push(table);

@@ -107,7 +107,9 @@ pub fn tokenize(source: &str) -> Vec<Token> {
                 Some((kind, text))
             }
             b'0'..=b'9' => {
-                while i < len && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'.' || bytes[i] == b'_') {
+                while i < len
+                    && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'.' || bytes[i] == b'_')
+                {
                     i += 1;
                 }
                 Some((TokenKind::Number, source[start..i].to_string()))
@@ -131,7 +133,13 @@ pub fn tokenize(source: &str) -> Vec<Token> {
             }
         };
         if let Some((kind, text)) = token {
-            tokens.push(Token { kind, text, start, end: i, line });
+            tokens.push(Token {
+                kind,
+                text,
+                start,
+                end: i,
+                line,
+            });
         }
         line += bytes[start..i].iter().filter(|&&c| c == b'\n').count() as u32;
     }
@@ -188,7 +196,11 @@ fn scan_dollar(source: &str, open: usize) -> (TokenKind, String, usize) {
             source[body_start..body_start + n].to_string(),
             body_start + n + delimiter.len(),
         ),
-        None => (TokenKind::DollarString, source[body_start..].to_string(), source.len()),
+        None => (
+            TokenKind::DollarString,
+            source[body_start..].to_string(),
+            source.len(),
+        ),
     }
 }
 
@@ -200,9 +212,8 @@ pub fn split_statements(tokens: &[Token]) -> Vec<&[Token]> {
     let mut atomic_depth = 0usize;
     for (i, token) in tokens.iter().enumerate() {
         if token.kind == TokenKind::Word {
-            if token.text == "atomic" && i > 0 && tokens[i - 1].is_word("begin") {
-                atomic_depth += 1;
-            } else if atomic_depth > 0 && token.text == "case" {
+            let opens_atomic = token.text == "atomic" && i > 0 && tokens[i - 1].is_word("begin");
+            if opens_atomic || (atomic_depth > 0 && token.text == "case") {
                 atomic_depth += 1;
             } else if atomic_depth > 0 && token.text == "end" {
                 atomic_depth -= 1;
@@ -259,12 +270,23 @@ pub struct ColumnDef {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum ConstraintKind {
-    PrimaryKey { columns: Vec<String> },
-    Unique { columns: Vec<String> },
-    ForeignKey { columns: Vec<String>, references: ForeignKeyRef },
-    Check { expression: String },
+    PrimaryKey {
+        columns: Vec<String>,
+    },
+    Unique {
+        columns: Vec<String>,
+    },
+    ForeignKey {
+        columns: Vec<String>,
+        references: ForeignKeyRef,
+    },
+    Check {
+        expression: String,
+    },
     /// MySQL's inline `INDEX name (cols)` inside CREATE TABLE.
-    Index { columns: Vec<String> },
+    Index {
+        columns: Vec<String>,
+    },
     Exclude,
 }
 
@@ -286,24 +308,57 @@ pub struct CreateTable {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case", tag = "action")]
 pub enum AlterAction {
-    AddColumn { column: ColumnDef, if_not_exists: bool },
-    DropColumn { name: String, if_exists: bool },
-    RenameColumn { from: String, to: String },
-    RenameTable { to: String },
-    RenameConstraint { from: String, to: String },
-    AlterColumnType { column: String, data_type: String },
-    SetNotNull { column: String },
-    DropNotNull { column: String },
-    SetDefault { column: String, default: String },
-    DropDefault { column: String },
-    AddConstraint { constraint: TableConstraint },
-    DropConstraint { name: String, if_exists: bool },
+    AddColumn {
+        column: ColumnDef,
+        if_not_exists: bool,
+    },
+    DropColumn {
+        name: String,
+        if_exists: bool,
+    },
+    RenameColumn {
+        from: String,
+        to: String,
+    },
+    RenameTable {
+        to: String,
+    },
+    RenameConstraint {
+        from: String,
+        to: String,
+    },
+    AlterColumnType {
+        column: String,
+        data_type: String,
+    },
+    SetNotNull {
+        column: String,
+    },
+    DropNotNull {
+        column: String,
+    },
+    SetDefault {
+        column: String,
+        default: String,
+    },
+    DropDefault {
+        column: String,
+    },
+    AddConstraint {
+        constraint: TableConstraint,
+    },
+    DropConstraint {
+        name: String,
+        if_exists: bool,
+    },
     EnableRowLevelSecurity,
     DisableRowLevelSecurity,
     ForceRowLevelSecurity,
     NoForceRowLevelSecurity,
     /// Anything else (`OWNER TO`, `SET SCHEMA`, …), by its leading words.
-    Other { text: String },
+    Other {
+        text: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -372,15 +427,32 @@ pub enum StatementKind {
     CreateTable(CreateTable),
     AlterTable(AlterTable),
     CreateIndex(CreateIndex),
-    DropTable { names: Vec<QualifiedName>, if_exists: bool },
-    DropIndex { names: Vec<QualifiedName>, if_exists: bool },
+    DropTable {
+        names: Vec<QualifiedName>,
+        if_exists: bool,
+    },
+    DropIndex {
+        names: Vec<QualifiedName>,
+        if_exists: bool,
+    },
     CreatePolicy(CreatePolicy),
     AlterPolicy(AlterPolicy),
-    DropPolicy { name: String, table: QualifiedName, if_exists: bool },
-    AlterType { name: QualifiedName, action: String },
-    Truncate { tables: Vec<QualifiedName> },
+    DropPolicy {
+        name: String,
+        table: QualifiedName,
+        if_exists: bool,
+    },
+    AlterType {
+        name: QualifiedName,
+        action: String,
+    },
+    Truncate {
+        tables: Vec<QualifiedName>,
+    },
     /// Any other statement, by its first keywords (`create function`, `grant`, `do`).
-    Other { keywords: String },
+    Other {
+        keywords: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -402,13 +474,14 @@ pub struct ParsedSql {
 }
 
 /// Reads every statement of a migration. Statements that cannot be read are reported in
-/// `errors` with their line; the rest are still returned, in order.
+/// `errors` with their line; the rest are still returned, in order. An unreadable column or
+/// ALTER action is reported on its own line and skipped, keeping the rest of its statement.
 pub fn parse_sql(source: &str) -> ParsedSql {
     let tokens = tokenize(source);
     let mut parsed = ParsedSql::default();
     for tokens in split_statements(&tokens) {
         let line = tokens[0].line;
-        match parse_statement(source, tokens) {
+        match parse_statement(source, tokens, &mut parsed.errors) {
             Ok(kind) => parsed.statements.push(Statement { line, kind }),
             Err(reason) => parsed.errors.push(SqlError { line, reason }),
         }
@@ -423,8 +496,18 @@ type Parse<T> = Result<T, String>;
 
 /// Words that end a column's type and start its constraints.
 const COLUMN_CONSTRAINT_WORDS: &[&str] = &[
-    "constraint", "not", "null", "primary", "unique", "references", "default", "check",
-    "generated", "collate", "auto_increment", "autoincrement",
+    "constraint",
+    "not",
+    "null",
+    "primary",
+    "unique",
+    "references",
+    "default",
+    "check",
+    "generated",
+    "collate",
+    "auto_increment",
+    "autoincrement",
 ];
 
 struct Cursor<'t> {
@@ -435,7 +518,11 @@ struct Cursor<'t> {
 
 impl<'t> Cursor<'t> {
     fn new(source: &'t str, tokens: &'t [Token]) -> Self {
-        Cursor { source, tokens, pos: 0 }
+        Cursor {
+            source,
+            tokens,
+            pos: 0,
+        }
     }
     fn peek(&self) -> Option<&'t Token> {
         self.tokens.get(self.pos)
@@ -465,7 +552,10 @@ impl<'t> Cursor<'t> {
     }
     /// Eats the whole sequence or nothing.
     fn eat_words(&mut self, words: &[&str]) -> bool {
-        let hit = words.iter().enumerate().all(|(n, w)| self.peek_at(n).is_some_and(|t| t.is_word(w)));
+        let hit = words
+            .iter()
+            .enumerate()
+            .all(|(n, w)| self.peek_at(n).is_some_and(|t| t.is_word(w)));
         if hit {
             self.pos += words.len();
         }
@@ -492,15 +582,20 @@ impl<'t> Cursor<'t> {
     /// `name`, `schema.name` or `db.schema.name` (the database part is dropped).
     fn qualified_name(&mut self) -> Option<QualifiedName> {
         let mut parts = vec![self.ident()?];
-        while parts.len() < 3 && self.is_punct('.') && self.peek_at(1).is_some_and(Token::is_ident) {
+        while parts.len() < 3 && self.is_punct('.') && self.peek_at(1).is_some_and(Token::is_ident)
+        {
             self.pos += 1;
             parts.extend(self.ident());
         }
         let name = parts.pop()?;
-        Some(QualifiedName { schema: parts.pop(), name })
+        Some(QualifiedName {
+            schema: parts.pop(),
+            name,
+        })
     }
     fn expect_qualified_name(&mut self, what: &str) -> Parse<QualifiedName> {
-        self.qualified_name().ok_or_else(|| format!("expected {what}"))
+        self.qualified_name()
+            .ok_or_else(|| format!("expected {what}"))
     }
     /// At `(`: returns the tokens inside the balanced group and moves past its `)`.
     fn paren_group(&mut self) -> Option<&'t [Token]> {
@@ -532,7 +627,11 @@ impl<'t> Cursor<'t> {
 /// The source text spanned by `tokens`, as written.
 fn raw_text(source: &str, tokens: &[Token]) -> String {
     match (tokens.first(), tokens.last()) {
-        (Some(first), Some(last)) => source.get(first.start..last.end).unwrap_or("").trim().to_string(),
+        (Some(first), Some(last)) => source
+            .get(first.start..last.end)
+            .unwrap_or("")
+            .trim()
+            .to_string(),
         _ => String::new(),
     }
 }
@@ -576,20 +675,39 @@ fn split_commas(tokens: &[Token]) -> Vec<&[Token]> {
 fn ident_list(tokens: &[Token]) -> Vec<String> {
     split_commas(tokens)
         .into_iter()
-        .filter_map(|part| part.first().filter(|t| t.is_ident()).map(|t| t.text.clone()))
+        .filter_map(|part| {
+            part.first()
+                .filter(|t| t.is_ident())
+                .map(|t| t.text.clone())
+        })
         .collect()
 }
 
 fn leading_keywords(tokens: &[Token]) -> String {
-    let words: Vec<&str> =
-        tokens.iter().take_while(|t| t.kind == TokenKind::Word).take(4).map(|t| t.text.as_str()).collect();
+    let words: Vec<&str> = tokens
+        .iter()
+        .take_while(|t| t.kind == TokenKind::Word)
+        .take(4)
+        .map(|t| t.text.as_str())
+        .collect();
     let count = if words.get(1) == Some(&"or") { 4 } else { 2 };
-    words.iter().take(count).copied().collect::<Vec<_>>().join(" ")
+    words
+        .iter()
+        .take(count)
+        .copied()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
-fn parse_statement(source: &str, tokens: &[Token]) -> Parse<StatementKind> {
+fn parse_statement(
+    source: &str,
+    tokens: &[Token],
+    errors: &mut Vec<SqlError>,
+) -> Parse<StatementKind> {
     let mut c = Cursor::new(source, tokens);
-    let other = || StatementKind::Other { keywords: leading_keywords(tokens) };
+    let other = || StatementKind::Other {
+        keywords: leading_keywords(tokens),
+    };
     if c.eat_word("create") {
         c.eat_words(&["or", "replace"]);
         let checkpoint = c.pos;
@@ -597,7 +715,7 @@ fn parse_statement(source: &str, tokens: &[Token]) -> Parse<StatementKind> {
             c.eat_word(modifier);
         }
         if c.eat_word("table") {
-            return parse_create_table(&mut c);
+            return parse_create_table(&mut c, errors);
         }
         c.pos = checkpoint;
         let unique = c.eat_word("unique");
@@ -611,14 +729,17 @@ fn parse_statement(source: &str, tokens: &[Token]) -> Parse<StatementKind> {
     }
     if c.eat_word("alter") {
         if c.eat_word("table") {
-            return parse_alter_table(&mut c);
+            return parse_alter_table(&mut c, errors);
         }
         if c.eat_word("policy") {
             return parse_alter_policy(&mut c);
         }
         if c.eat_word("type") {
             let name = c.expect_qualified_name("a type name after ALTER TYPE")?;
-            return Ok(StatementKind::AlterType { name, action: c.text(c.rest()) });
+            return Ok(StatementKind::AlterType {
+                name,
+                action: c.text(c.rest()),
+            });
         }
         return Ok(other());
     }
@@ -641,7 +762,11 @@ fn parse_statement(source: &str, tokens: &[Token]) -> Parse<StatementKind> {
                 return Err("expected ON after the policy name".into());
             }
             let table = c.expect_qualified_name("a table name after ON")?;
-            return Ok(StatementKind::DropPolicy { name, table, if_exists });
+            return Ok(StatementKind::DropPolicy {
+                name,
+                table,
+                if_exists,
+            });
         }
         return Ok(other());
     }
@@ -662,10 +787,15 @@ fn name_list(c: &mut Cursor, what: &str) -> Parse<Vec<QualifiedName>> {
     Ok(names)
 }
 
-fn parse_create_table(c: &mut Cursor) -> Parse<StatementKind> {
+fn parse_create_table(c: &mut Cursor, errors: &mut Vec<SqlError>) -> Parse<StatementKind> {
     let if_not_exists = c.eat_words(&["if", "not", "exists"]);
     let name = c.expect_qualified_name("a table name after CREATE TABLE")?;
-    let mut table = CreateTable { name, if_not_exists, columns: Vec::new(), constraints: Vec::new() };
+    let mut table = CreateTable {
+        name,
+        if_not_exists,
+        columns: Vec::new(),
+        constraints: Vec::new(),
+    };
     // `AS SELECT …` and `PARTITION OF …` create a table whose columns we cannot see.
     let Some(body) = c.paren_group() else {
         if c.is_word("as") || c.is_word("partition") || c.is_word("of") {
@@ -678,9 +808,19 @@ fn parse_create_table(c: &mut Cursor) -> Parse<StatementKind> {
         if e.is_word("like") {
             continue;
         }
-        match parse_table_constraint(&mut e)? {
-            Some(constraint) => table.constraints.push(constraint),
-            None => table.columns.push(parse_column(&mut e)?),
+        let parsed = match parse_table_constraint(&mut e) {
+            Ok(Some(constraint)) => {
+                table.constraints.push(constraint);
+                Ok(())
+            }
+            Ok(None) => parse_column(&mut e).map(|column| table.columns.push(column)),
+            Err(reason) => Err(reason),
+        };
+        if let Err(reason) = parsed {
+            errors.push(SqlError {
+                line: element[0].line,
+                reason,
+            });
         }
     }
     Ok(StatementKind::CreateTable(table))
@@ -690,10 +830,24 @@ fn parse_create_table(c: &mut Cursor) -> Parse<StatementKind> {
 fn parse_table_constraint(c: &mut Cursor) -> Parse<Option<TableConstraint>> {
     let line = c.peek().map_or(0, |t| t.line);
     let start = c.pos;
-    let name = if c.eat_word("constraint") { Some(c.expect_ident("a constraint name")?) } else { None };
+    let name = if c.eat_word("constraint") {
+        Some(c.expect_ident("a constraint name")?)
+    } else {
+        None
+    };
     let kind = if c.eat_words(&["primary", "key"]) {
-        ConstraintKind::PrimaryKey { columns: ident_list(c.paren_group().unwrap_or_default()) }
-    } else if c.is_word("unique") && !c.peek_at(1).is_some_and(|t| t.is_word("index") || t.is_word("key") || t.is_punct('(') || t.is_word("nulls") || t.is_word("using")) {
+        ConstraintKind::PrimaryKey {
+            columns: ident_list(c.paren_group().unwrap_or_default()),
+        }
+    } else if c.is_word("unique")
+        && !c.peek_at(1).is_some_and(|t| {
+            t.is_word("index")
+                || t.is_word("key")
+                || t.is_punct('(')
+                || t.is_word("nulls")
+                || t.is_word("using")
+        })
+    {
         // `unique text` would be a column named "unique"; let the column parser have it.
         c.pos = start;
         return Ok(None);
@@ -703,35 +857,57 @@ fn parse_table_constraint(c: &mut Cursor) -> Parse<Option<TableConstraint>> {
             c.eat_word("not");
             c.eat_word("distinct");
         }
-        let mysql_name = if mysql_named && !c.is_punct('(') { c.ident() } else { None };
+        let mysql_name = if mysql_named && !c.is_punct('(') {
+            c.ident()
+        } else {
+            None
+        };
         let columns = if c.eat_words(&["using", "index"]) {
             Vec::new()
         } else {
             ident_list(c.paren_group().unwrap_or_default())
         };
-        return Ok(Some(TableConstraint { name: name.or(mysql_name), kind: ConstraintKind::Unique { columns }, line }));
+        return Ok(Some(TableConstraint {
+            name: name.or(mysql_name),
+            kind: ConstraintKind::Unique { columns },
+            line,
+        }));
     } else if c.eat_words(&["foreign", "key"]) {
         let columns = ident_list(c.paren_group().unwrap_or_default());
         if !c.eat_word("references") {
             return Err("expected REFERENCES after FOREIGN KEY (…)".into());
         }
-        ConstraintKind::ForeignKey { columns, references: parse_reference(c)? }
+        ConstraintKind::ForeignKey {
+            columns,
+            references: parse_reference(c)?,
+        }
     } else if c.eat_word("check") {
-        ConstraintKind::Check { expression: c.paren_group().map(|g| c.text(g)).unwrap_or_default() }
+        ConstraintKind::Check {
+            expression: c.paren_group().map(|g| c.text(g)).unwrap_or_default(),
+        }
     } else if c.eat_word("exclude") {
         ConstraintKind::Exclude
     } else if name.is_none()
         && (c.is_word("index") || c.is_word("key"))
         && (c.peek_at(1).is_some_and(|t| t.is_punct('('))
-            || (c.peek_at(1).is_some_and(|t| t.kind == TokenKind::QuotedIdent)
+            || (c
+                .peek_at(1)
+                .is_some_and(|t| t.kind == TokenKind::QuotedIdent)
                 && c.peek_at(2).is_some_and(|t| t.is_punct('('))))
     {
         c.pos += 1;
         let index_name = if c.is_punct('(') { None } else { c.ident() };
         let columns = ident_list(c.paren_group().unwrap_or_default());
-        return Ok(Some(TableConstraint { name: index_name, kind: ConstraintKind::Index { columns }, line }));
+        return Ok(Some(TableConstraint {
+            name: index_name,
+            kind: ConstraintKind::Index { columns },
+            line,
+        }));
     } else if name.is_some() {
-        return Err(format!("unknown constraint after CONSTRAINT {}", name.unwrap_or_default()));
+        return Err(format!(
+            "unknown constraint after CONSTRAINT {}",
+            name.unwrap_or_default()
+        ));
     } else {
         c.pos = start;
         return Ok(None);
@@ -743,7 +919,12 @@ fn parse_table_constraint(c: &mut Cursor) -> Parse<Option<TableConstraint>> {
 fn parse_reference(c: &mut Cursor) -> Parse<ForeignKeyRef> {
     let table = c.expect_qualified_name("a table name after REFERENCES")?;
     let columns = c.paren_group().map(ident_list).unwrap_or_default();
-    let mut reference = ForeignKeyRef { table, columns, on_delete: None, on_update: None };
+    let mut reference = ForeignKeyRef {
+        table,
+        columns,
+        on_delete: None,
+        on_update: None,
+    };
     loop {
         if c.eat_words(&["on", "delete"]) {
             reference.on_delete = Some(referential_action(c));
@@ -768,7 +949,9 @@ fn referential_action(c: &mut Cursor) -> String {
     } else if c.eat_words(&["no", "action"]) {
         "no action".to_string()
     } else {
-        c.bump().map(|t| t.text.to_ascii_lowercase()).unwrap_or_default()
+        c.bump()
+            .map(|t| t.text.to_ascii_lowercase())
+            .unwrap_or_default()
     };
     c.paren_group(); // `SET NULL (col)` (Postgres 15)
     action
@@ -780,7 +963,10 @@ fn parse_column(c: &mut Cursor) -> Parse<ColumnDef> {
     let type_start = c.pos;
     let mut depth = 0usize;
     while let Some(token) = c.peek() {
-        if depth == 0 && token.kind == TokenKind::Word && COLUMN_CONSTRAINT_WORDS.contains(&token.text.as_str()) {
+        if depth == 0
+            && token.kind == TokenKind::Word
+            && COLUMN_CONSTRAINT_WORDS.contains(&token.text.as_str())
+        {
             break;
         }
         if token.is_punct('(') {
@@ -791,7 +977,10 @@ fn parse_column(c: &mut Cursor) -> Parse<ColumnDef> {
         c.pos += 1;
     }
     let data_type = render_type(&c.tokens[type_start..c.pos]);
-    let identity = matches!(data_type.as_str(), "serial" | "bigserial" | "smallserial" | "serial4" | "serial8");
+    let identity = matches!(
+        data_type.as_str(),
+        "serial" | "bigserial" | "smallserial" | "serial4" | "serial8"
+    );
     let mut column = ColumnDef {
         name,
         data_type,
@@ -823,7 +1012,11 @@ fn parse_column(c: &mut Cursor) -> Parse<ColumnDef> {
             let start = c.pos;
             let mut depth = 0usize;
             while let Some(token) = c.peek() {
-                if depth == 0 && token.kind == TokenKind::Word && COLUMN_CONSTRAINT_WORDS.contains(&token.text.as_str()) && c.pos > start {
+                if depth == 0
+                    && token.kind == TokenKind::Word
+                    && COLUMN_CONSTRAINT_WORDS.contains(&token.text.as_str())
+                    && c.pos > start
+                {
                     break;
                 }
                 if token.is_punct('(') {
@@ -861,15 +1054,24 @@ fn parse_column(c: &mut Cursor) -> Parse<ColumnDef> {
 fn parse_create_index(c: &mut Cursor, unique: bool) -> Parse<StatementKind> {
     let concurrently = c.eat_word("concurrently");
     let if_not_exists = c.eat_words(&["if", "not", "exists"]);
-    let name = if c.is_word("on") { None } else { c.qualified_name().map(|n| n.name) };
+    let name = if c.is_word("on") {
+        None
+    } else {
+        c.qualified_name().map(|n| n.name)
+    };
     if !c.eat_word("on") {
         return Err("expected ON in CREATE INDEX".into());
     }
     c.eat_word("only");
     let table = c.expect_qualified_name("a table name after ON")?;
     let method = if c.eat_word("using") { c.ident() } else { None };
-    let group = c.paren_group().ok_or("expected ( with the indexed columns")?;
-    let keys = split_commas(group).into_iter().map(|element| index_key(c.source, element)).collect();
+    let group = c
+        .paren_group()
+        .ok_or("expected ( with the indexed columns")?;
+    let keys = split_commas(group)
+        .into_iter()
+        .map(|element| index_key(c.source, element))
+        .collect();
     let mut predicate = None;
     while let Some(token) = c.bump() {
         if token.is_word("where") {
@@ -877,7 +1079,16 @@ fn parse_create_index(c: &mut Cursor, unique: bool) -> Parse<StatementKind> {
             break;
         }
     }
-    Ok(StatementKind::CreateIndex(CreateIndex { name, table, unique, concurrently, if_not_exists, method, keys, predicate }))
+    Ok(StatementKind::CreateIndex(CreateIndex {
+        name,
+        table,
+        unique,
+        concurrently,
+        if_not_exists,
+        method,
+        keys,
+        predicate,
+    }))
 }
 
 /// One index element: a column (with optional opclass, order, nulls) or an expression.
@@ -895,12 +1106,14 @@ fn index_key(source: &str, element: &[Token]) -> IndexKey {
             c.paren_group();
             IndexKey::Expression(raw_text(source, &element[start..c.pos]))
         }
-        Some(name) if c.at_end() || c.peek().is_some_and(|t| t.is_ident()) => IndexKey::Column(name),
+        Some(name) if c.at_end() || c.peek().is_some_and(|t| t.is_ident()) => {
+            IndexKey::Column(name)
+        }
         _ => IndexKey::Expression(raw_text(source, element)),
     }
 }
 
-fn parse_alter_table(c: &mut Cursor) -> Parse<StatementKind> {
+fn parse_alter_table(c: &mut Cursor, errors: &mut Vec<SqlError>) -> Parse<StatementKind> {
     let if_exists = c.eat_words(&["if", "exists"]);
     c.eat_word("only");
     let name = c.expect_qualified_name("a table name after ALTER TABLE")?;
@@ -908,52 +1121,82 @@ fn parse_alter_table(c: &mut Cursor) -> Parse<StatementKind> {
     let mut actions = Vec::new();
     for part in split_commas(c.rest()) {
         let mut a = Cursor::new(c.source, part);
-        actions.push(parse_alter_action(&mut a)?);
+        match parse_alter_action(&mut a) {
+            Ok(action) => actions.push(action),
+            Err(reason) => errors.push(SqlError {
+                line: part[0].line,
+                reason,
+            }),
+        }
     }
     if actions.is_empty() {
-        return Err(format!("ALTER TABLE {} has no action", name.name));
+        return Err(format!("ALTER TABLE {} has no readable action", name.name));
     }
-    Ok(StatementKind::AlterTable(AlterTable { name, if_exists, actions }))
+    Ok(StatementKind::AlterTable(AlterTable {
+        name,
+        if_exists,
+        actions,
+    }))
 }
 
 fn parse_alter_action(c: &mut Cursor) -> Parse<AlterAction> {
     if c.eat_word("add") {
         if c.eat_word("column") {
             let if_not_exists = c.eat_words(&["if", "not", "exists"]);
-            return Ok(AlterAction::AddColumn { column: parse_column(c)?, if_not_exists });
+            return Ok(AlterAction::AddColumn {
+                column: parse_column(c)?,
+                if_not_exists,
+            });
         }
         let if_not_exists = c.eat_words(&["if", "not", "exists"]);
         if let Some(constraint) = parse_table_constraint(c)? {
             return Ok(AlterAction::AddConstraint { constraint });
         }
-        return Ok(AlterAction::AddColumn { column: parse_column(c)?, if_not_exists });
+        return Ok(AlterAction::AddColumn {
+            column: parse_column(c)?,
+            if_not_exists,
+        });
     }
     if c.eat_word("drop") {
         if c.eat_word("constraint") {
             let if_exists = c.eat_words(&["if", "exists"]);
-            return Ok(AlterAction::DropConstraint { name: c.expect_ident("a constraint name")?, if_exists });
+            return Ok(AlterAction::DropConstraint {
+                name: c.expect_ident("a constraint name")?,
+                if_exists,
+            });
         }
         if c.is_word("column") || c.peek().is_some_and(|t| t.is_ident()) && !c.is_word("default") {
             c.eat_word("column");
             let if_exists = c.eat_words(&["if", "exists"]);
-            return Ok(AlterAction::DropColumn { name: c.expect_ident("a column name after DROP COLUMN")?, if_exists });
+            return Ok(AlterAction::DropColumn {
+                name: c.expect_ident("a column name after DROP COLUMN")?,
+                if_exists,
+            });
         }
     }
     if c.eat_word("rename") {
         if c.eat_word("to") {
-            return Ok(AlterAction::RenameTable { to: c.expect_ident("a new table name")? });
+            return Ok(AlterAction::RenameTable {
+                to: c.expect_ident("a new table name")?,
+            });
         }
         if c.eat_word("constraint") {
             let from = c.expect_ident("a constraint name")?;
             c.eat_word("to");
-            return Ok(AlterAction::RenameConstraint { from, to: c.expect_ident("a new constraint name")? });
+            return Ok(AlterAction::RenameConstraint {
+                from,
+                to: c.expect_ident("a new constraint name")?,
+            });
         }
         c.eat_word("column");
         let from = c.expect_ident("a column name after RENAME")?;
         if !c.eat_word("to") {
             return Err("expected TO in RENAME COLUMN".into());
         }
-        return Ok(AlterAction::RenameColumn { from, to: c.expect_ident("a new column name")? });
+        return Ok(AlterAction::RenameColumn {
+            from,
+            to: c.expect_ident("a new column name")?,
+        });
     }
     if c.eat_word("alter") {
         c.eat_word("column");
@@ -963,7 +1206,10 @@ fn parse_alter_action(c: &mut Cursor) -> Parse<AlterAction> {
             while !c.at_end() && !c.is_word("using") && !c.is_word("collate") {
                 c.pos += 1;
             }
-            return Ok(AlterAction::AlterColumnType { column, data_type: render_type(&c.tokens[start..c.pos]) });
+            return Ok(AlterAction::AlterColumnType {
+                column,
+                data_type: render_type(&c.tokens[start..c.pos]),
+            });
         }
         if c.eat_words(&["set", "not", "null"]) {
             return Ok(AlterAction::SetNotNull { column });
@@ -972,12 +1218,17 @@ fn parse_alter_action(c: &mut Cursor) -> Parse<AlterAction> {
             return Ok(AlterAction::DropNotNull { column });
         }
         if c.eat_words(&["set", "default"]) {
-            return Ok(AlterAction::SetDefault { column, default: c.text(c.rest()) });
+            return Ok(AlterAction::SetDefault {
+                column,
+                default: c.text(c.rest()),
+            });
         }
         if c.eat_words(&["drop", "default"]) {
             return Ok(AlterAction::DropDefault { column });
         }
-        return Ok(AlterAction::Other { text: format!("alter column {column} {}", leading_keywords(c.rest())) });
+        return Ok(AlterAction::Other {
+            text: format!("alter column {column} {}", leading_keywords(c.rest())),
+        });
     }
     if c.eat_words(&["enable", "row", "level", "security"]) {
         return Ok(AlterAction::EnableRowLevelSecurity);
@@ -991,7 +1242,9 @@ fn parse_alter_action(c: &mut Cursor) -> Parse<AlterAction> {
     if c.eat_words(&["no", "force", "row", "level", "security"]) {
         return Ok(AlterAction::NoForceRowLevelSecurity);
     }
-    Ok(AlterAction::Other { text: leading_keywords(c.tokens) })
+    Ok(AlterAction::Other {
+        text: leading_keywords(c.tokens),
+    })
 }
 
 /// `[AS PERMISSIVE|RESTRICTIVE] [FOR cmd] [TO roles] [USING (…)] [WITH CHECK (…)]`, in any order.
@@ -1005,8 +1258,14 @@ struct PolicyClauses {
 }
 
 fn parse_policy_clauses(c: &mut Cursor) -> Parse<PolicyClauses> {
-    let mut clauses =
-        PolicyClauses { permissive: true, command: PolicyCommand::All, roles: None, using: None, with_check: None, rename_to: None };
+    let mut clauses = PolicyClauses {
+        permissive: true,
+        command: PolicyCommand::All,
+        roles: None,
+        using: None,
+        with_check: None,
+        rename_to: None,
+    };
     while !c.at_end() {
         if c.eat_words(&["rename", "to"]) {
             clauses.rename_to = Some(c.expect_ident("a new policy name")?);
@@ -1020,7 +1279,12 @@ fn parse_policy_clauses(c: &mut Cursor) -> Parse<PolicyClauses> {
                 Some("insert") => PolicyCommand::Insert,
                 Some("update") => PolicyCommand::Update,
                 Some("delete") => PolicyCommand::Delete,
-                other => return Err(format!("unknown policy command {}", other.unwrap_or("(end)"))),
+                other => {
+                    return Err(format!(
+                        "unknown policy command {}",
+                        other.unwrap_or("(end)")
+                    ))
+                }
             };
         } else if c.eat_word("to") {
             let mut roles = vec![c.expect_ident("a role after TO")?];
@@ -1043,7 +1307,13 @@ fn parse_policy_clauses(c: &mut Cursor) -> Parse<PolicyClauses> {
 }
 
 fn policy_head(c: &mut Cursor, verb: &str) -> Parse<(String, QualifiedName)> {
-    let name = c.expect_ident(&format!("a policy name after {verb} POLICY"))?;
+    // A single-quoted name is invalid Postgres but common in generated code; read it anyway.
+    let name = match c.peek() {
+        Some(t) if t.kind == TokenKind::String => {
+            c.bump().map(|t| t.text.clone()).unwrap_or_default()
+        }
+        _ => c.expect_ident(&format!("a policy name after {verb} POLICY"))?,
+    };
     if !c.eat_word("on") {
         return Err("expected ON after the policy name".into());
     }
@@ -1082,18 +1352,31 @@ mod tests {
     use super::*;
 
     fn kinds(source: &str) -> Vec<(TokenKind, String)> {
-        tokenize(source).into_iter().map(|t| (t.kind, t.text)).collect()
+        tokenize(source)
+            .into_iter()
+            .map(|t| (t.kind, t.text))
+            .collect()
     }
 
     fn one(source: &str) -> StatementKind {
         let parsed = parse_sql(source);
         assert!(parsed.errors.is_empty(), "errors: {:?}", parsed.errors);
         assert_eq!(parsed.statements.len(), 1, "{:?}", parsed.statements);
-        parsed.statements.into_iter().next().map(|s| s.kind).unwrap_or(StatementKind::Other { keywords: String::new() })
+        parsed
+            .statements
+            .into_iter()
+            .next()
+            .map(|s| s.kind)
+            .unwrap_or(StatementKind::Other {
+                keywords: String::new(),
+            })
     }
 
     fn qn(schema: Option<&str>, name: &str) -> QualifiedName {
-        QualifiedName { schema: schema.map(str::to_string), name: name.to_string() }
+        QualifiedName {
+            schema: schema.map(str::to_string),
+            name: name.to_string(),
+        }
     }
 
     #[test]
@@ -1148,8 +1431,7 @@ mod tests {
 
     #[test]
     fn create_table_with_column_and_table_constraints() {
-        let kind = one(
-            "create table if not exists public.invoices (
+        let kind = one("create table if not exists public.invoices (
                id uuid primary key default gen_random_uuid(),
                user_id uuid not null references auth.users (id) on delete cascade,
                number text unique,
@@ -1159,18 +1441,25 @@ mod tests {
                constraint invoices_org_fk foreign key (org_id) references orgs on delete set null,
                unique (org_id, number),
                check (amount >= 0)
-             );",
-        );
-        let StatementKind::CreateTable(table) = kind else { panic!("not a table: {kind:?}") };
+             );");
+        let StatementKind::CreateTable(table) = kind else {
+            panic!("not a table: {kind:?}")
+        };
         assert_eq!(table.name, qn(Some("public"), "invoices"));
         assert!(table.if_not_exists);
         let names: Vec<&str> = table.columns.iter().map(|c| c.name.as_str()).collect();
-        assert_eq!(names, ["id", "user_id", "number", "amount", "created_at", "org_id"]);
+        assert_eq!(
+            names,
+            ["id", "user_id", "number", "amount", "created_at", "org_id"]
+        );
         let id = &table.columns[0];
         assert!(id.primary_key && id.not_null);
         assert_eq!(id.default.as_deref(), Some("gen_random_uuid()"));
         let user_id = &table.columns[1];
-        let reference = user_id.references.as_ref().expect("user_id references auth.users");
+        let reference = user_id
+            .references
+            .as_ref()
+            .expect("user_id references auth.users");
         assert_eq!(reference.table, qn(Some("auth"), "users"));
         assert_eq!(reference.columns, ["id"]);
         assert_eq!(reference.on_delete.as_deref(), Some("cascade"));
@@ -1182,39 +1471,60 @@ mod tests {
         assert!(table.columns[4].not_null);
         assert_eq!(table.columns[4].line, 6);
         assert_eq!(table.constraints.len(), 3);
-        assert!(matches!(&table.constraints[0].kind, ConstraintKind::ForeignKey { columns, references }
-            if columns == &["org_id"] && references.on_delete.as_deref() == Some("set null") && references.columns.is_empty()));
-        assert_eq!(table.constraints[0].name.as_deref(), Some("invoices_org_fk"));
-        assert!(matches!(&table.constraints[1].kind, ConstraintKind::Unique { columns } if columns == &["org_id", "number"]));
+        assert!(
+            matches!(&table.constraints[0].kind, ConstraintKind::ForeignKey { columns, references }
+            if columns == &["org_id"] && references.on_delete.as_deref() == Some("set null") && references.columns.is_empty())
+        );
+        assert_eq!(
+            table.constraints[0].name.as_deref(),
+            Some("invoices_org_fk")
+        );
+        assert!(
+            matches!(&table.constraints[1].kind, ConstraintKind::Unique { columns } if columns == &["org_id", "number"])
+        );
     }
 
     #[test]
     fn quoted_names_keep_case_and_schema() {
-        let kind = one(r#"CREATE TABLE "public"."Invoice" ("Id" TEXT NOT NULL, "amountCents" INTEGER, CONSTRAINT "Invoice_pkey" PRIMARY KEY ("Id"))"#);
-        let StatementKind::CreateTable(table) = kind else { panic!() };
+        let kind = one(
+            r#"CREATE TABLE "public"."Invoice" ("Id" TEXT NOT NULL, "amountCents" INTEGER, CONSTRAINT "Invoice_pkey" PRIMARY KEY ("Id"))"#,
+        );
+        let StatementKind::CreateTable(table) = kind else {
+            panic!()
+        };
         assert_eq!(table.name, qn(Some("public"), "Invoice"));
         assert_eq!(table.columns[0].name, "Id");
         assert_eq!(table.columns[0].data_type, "text");
-        assert!(matches!(&table.constraints[0].kind, ConstraintKind::PrimaryKey { columns } if columns == &["Id"]));
+        assert!(
+            matches!(&table.constraints[0].kind, ConstraintKind::PrimaryKey { columns } if columns == &["Id"])
+        );
     }
 
     #[test]
     fn alter_table_actions() {
-        let kind = one(
-            "ALTER TABLE IF EXISTS ONLY public.profiles
+        let kind = one("ALTER TABLE IF EXISTS ONLY public.profiles
                ADD COLUMN IF NOT EXISTS email text not null,
                DROP COLUMN legacy_id,
                ALTER COLUMN price TYPE numeric(10,2) USING price::numeric,
                ADD CONSTRAINT profiles_email_key UNIQUE (email),
-               ENABLE ROW LEVEL SECURITY",
-        );
-        let StatementKind::AlterTable(alter) = kind else { panic!() };
+               ENABLE ROW LEVEL SECURITY");
+        let StatementKind::AlterTable(alter) = kind else {
+            panic!()
+        };
         assert_eq!(alter.name, qn(Some("public"), "profiles"));
         assert!(alter.if_exists);
-        assert!(matches!(&alter.actions[0], AlterAction::AddColumn { column, if_not_exists: true } if column.name == "email" && column.not_null));
-        assert!(matches!(&alter.actions[1], AlterAction::DropColumn { name, .. } if name == "legacy_id"));
-        assert!(matches!(&alter.actions[2], AlterAction::AlterColumnType { column, data_type } if column == "price" && data_type == "numeric(10,2)"));
-        assert!(matches!(&alter.actions[3], AlterAction::AddConstraint { constraint } if constraint.name.as_deref() == Some("profiles_email_key")));
+        assert!(
+            matches!(&alter.actions[0], AlterAction::AddColumn { column, if_not_exists: true } if column.name == "email" && column.not_null)
+        );
+        assert!(
+            matches!(&alter.actions[1], AlterAction::DropColumn { name, .. } if name == "legacy_id")
+        );
+        assert!(
+            matches!(&alter.actions[2], AlterAction::AlterColumnType { column, data_type } if column == "price" && data_type == "numeric(10,2)")
+        );
+        assert!(
+            matches!(&alter.actions[3], AlterAction::AddConstraint { constraint } if constraint.name.as_deref() == Some("profiles_email_key"))
+        );
         assert_eq!(alter.actions[4], AlterAction::EnableRowLevelSecurity);
     }
 
@@ -1237,10 +1547,15 @@ mod tests {
         assert_eq!(
             actions,
             vec![
-                AlterAction::RenameColumn { from: "total".into(), to: "amount".into() },
+                AlterAction::RenameColumn {
+                    from: "total".into(),
+                    to: "amount".into()
+                },
                 AlterAction::RenameTable { to: "bills".into() },
                 AlterAction::ForceRowLevelSecurity,
-                AlterAction::Other { text: "owner to".into() },
+                AlterAction::Other {
+                    text: "owner to".into()
+                },
             ]
         );
     }
@@ -1248,23 +1563,45 @@ mod tests {
     #[test]
     fn create_index_forms() {
         let kind = one("create unique index concurrently if not exists idx_users_email on only public.users using btree (lower(email), org_id desc nulls last) where deleted_at is null");
-        let StatementKind::CreateIndex(index) = kind else { panic!() };
+        let StatementKind::CreateIndex(index) = kind else {
+            panic!()
+        };
         assert!(index.unique && index.concurrently && index.if_not_exists);
         assert_eq!(index.name.as_deref(), Some("idx_users_email"));
         assert_eq!(index.table, qn(Some("public"), "users"));
         assert_eq!(index.method.as_deref(), Some("btree"));
-        assert_eq!(index.keys, vec![IndexKey::Expression("lower(email)".into()), IndexKey::Column("org_id".into())]);
+        assert_eq!(
+            index.keys,
+            vec![
+                IndexKey::Expression("lower(email)".into()),
+                IndexKey::Column("org_id".into())
+            ]
+        );
         assert_eq!(index.predicate.as_deref(), Some("deleted_at is null"));
 
-        let StatementKind::CreateIndex(unnamed) = one(r#"CREATE INDEX ON "Post"("authorId", ((data->>'slug')))"#) else { panic!() };
+        let StatementKind::CreateIndex(unnamed) =
+            one(r#"CREATE INDEX ON "Post"("authorId", ((data->>'slug')))"#)
+        else {
+            panic!()
+        };
         assert_eq!(unnamed.name, None);
-        assert_eq!(unnamed.keys, vec![IndexKey::Column("authorId".into()), IndexKey::Expression("(data->>'slug')".into())]);
+        assert_eq!(
+            unnamed.keys,
+            vec![
+                IndexKey::Column("authorId".into()),
+                IndexKey::Expression("(data->>'slug')".into())
+            ]
+        );
     }
 
     #[test]
     fn policies_with_quoted_names_and_clauses() {
-        let kind = one(r#"create policy "Users can view own invoices" on public.invoices as permissive for select to authenticated, anon using (auth.uid() = user_id);"#);
-        let StatementKind::CreatePolicy(policy) = kind else { panic!() };
+        let kind = one(
+            r#"create policy "Users can view own invoices" on public.invoices as permissive for select to authenticated, anon using (auth.uid() = user_id);"#,
+        );
+        let StatementKind::CreatePolicy(policy) = kind else {
+            panic!()
+        };
         assert_eq!(policy.name, "Users can view own invoices");
         assert_eq!(policy.table, qn(Some("public"), "invoices"));
         assert_eq!(policy.command, PolicyCommand::Select);
@@ -1279,12 +1616,19 @@ mod tests {
         };
         assert!(!insert.permissive);
         assert_eq!(insert.roles, ["public"]);
-        assert_eq!(insert.with_check.as_deref(), Some("(select auth.uid()) = user_id"));
+        assert_eq!(
+            insert.with_check.as_deref(),
+            Some("(select auth.uid()) = user_id")
+        );
         assert_eq!(insert.using, None);
 
         assert_eq!(
             one(r#"drop policy if exists "Users can view own invoices" on public.invoices"#),
-            StatementKind::DropPolicy { name: "Users can view own invoices".into(), table: qn(Some("public"), "invoices"), if_exists: true }
+            StatementKind::DropPolicy {
+                name: "Users can view own invoices".into(),
+                table: qn(Some("public"), "invoices"),
+                if_exists: true
+            }
         );
     }
 
@@ -1300,31 +1644,104 @@ mod tests {
         );
         assert!(parsed.errors.is_empty());
         let kinds: Vec<StatementKind> = parsed.statements.into_iter().map(|s| s.kind).collect();
-        assert_eq!(kinds[0], StatementKind::DropTable { names: vec![qn(None, "a"), qn(Some("public"), "b")], if_exists: true });
-        assert_eq!(kinds[1], StatementKind::DropIndex { names: vec![qn(Some("public"), "idx_a")], if_exists: true });
-        assert_eq!(kinds[2], StatementKind::Truncate { tables: vec![qn(None, "audit_log")] });
-        assert_eq!(kinds[3], StatementKind::AlterType { name: qn(None, "invoice_status"), action: "add value 'void'".into() });
-        assert_eq!(kinds[4], StatementKind::Other { keywords: "create or replace function".into() });
-        assert_eq!(kinds[5], StatementKind::Other { keywords: "grant select".into() });
+        assert_eq!(
+            kinds[0],
+            StatementKind::DropTable {
+                names: vec![qn(None, "a"), qn(Some("public"), "b")],
+                if_exists: true
+            }
+        );
+        assert_eq!(
+            kinds[1],
+            StatementKind::DropIndex {
+                names: vec![qn(Some("public"), "idx_a")],
+                if_exists: true
+            }
+        );
+        assert_eq!(
+            kinds[2],
+            StatementKind::Truncate {
+                tables: vec![qn(None, "audit_log")]
+            }
+        );
+        assert_eq!(
+            kinds[3],
+            StatementKind::AlterType {
+                name: qn(None, "invoice_status"),
+                action: "add value 'void'".into()
+            }
+        );
+        assert_eq!(
+            kinds[4],
+            StatementKind::Other {
+                keywords: "create or replace function".into()
+            }
+        );
+        assert_eq!(
+            kinds[5],
+            StatementKind::Other {
+                keywords: "grant select".into()
+            }
+        );
     }
 
     #[test]
     fn bad_statement_is_reported_with_its_line_and_the_rest_still_parse() {
         let parsed = parse_sql("create table a (id int);\n\ncreate table;\ncreate index on t;\ncreate table b (id int);");
         assert_eq!(parsed.statements.len(), 2);
-        assert_eq!(parsed.errors.iter().map(|e| e.line).collect::<Vec<_>>(), [3, 4]);
-        assert!(parsed.errors[0].reason.contains("table name"), "{}", parsed.errors[0].reason);
+        assert_eq!(
+            parsed.errors.iter().map(|e| e.line).collect::<Vec<_>>(),
+            [3, 4]
+        );
+        assert!(
+            parsed.errors[0].reason.contains("table name"),
+            "{}",
+            parsed.errors[0].reason
+        );
+    }
+
+    #[test]
+    fn unreadable_column_or_action_is_reported_and_the_statement_kept() {
+        let parsed = parse_sql("create table c (\n  id int,\n  constraint weird sparkle,\n  name text\n);\nalter table c add column email text, frobnicate, drop column name;");
+        assert_eq!(
+            parsed.errors.iter().map(|e| e.line).collect::<Vec<_>>(),
+            [3]
+        );
+        let StatementKind::CreateTable(table) = &parsed.statements[0].kind else {
+            panic!()
+        };
+        assert_eq!(
+            table
+                .columns
+                .iter()
+                .map(|c| c.name.as_str())
+                .collect::<Vec<_>>(),
+            ["id", "name"]
+        );
+        let StatementKind::AlterTable(alter) = &parsed.statements[1].kind else {
+            panic!()
+        };
+        assert_eq!(
+            alter.actions.len(),
+            3,
+            "unknown actions are kept as Other: {:?}",
+            alter.actions
+        );
     }
 
     #[test]
     fn mysql_inline_indexes_from_prisma_migrations() {
         let kind = one("CREATE TABLE `User` (`id` INTEGER NOT NULL AUTO_INCREMENT, `email` VARCHAR(191) NOT NULL, `key` VARCHAR(20), UNIQUE INDEX `User_email_key`(`email`), INDEX `User_key_idx`(`key`), PRIMARY KEY (`id`)) DEFAULT CHARACTER SET utf8mb4");
-        let StatementKind::CreateTable(table) = kind else { panic!() };
+        let StatementKind::CreateTable(table) = kind else {
+            panic!()
+        };
         assert_eq!(table.columns.len(), 3);
         assert!(table.columns[0].identity);
         assert_eq!(table.columns[2].name, "key");
         assert_eq!(table.constraints.len(), 3);
-        assert!(matches!(&table.constraints[1].kind, ConstraintKind::Index { columns } if columns == &["key"]));
+        assert!(
+            matches!(&table.constraints[1].kind, ConstraintKind::Index { columns } if columns == &["key"])
+        );
     }
 
     /// A tiny deterministic generator so the test needs no dependency.
@@ -1350,7 +1767,9 @@ mod tests {
         let mut state = 0x9E37_79B9_7F4A_7C15u64;
         for _ in 0..2000 {
             let length = (xorshift(&mut state) % 200) as usize;
-            let bytes: Vec<u8> = (0..length).map(|_| alphabet[(xorshift(&mut state) % alphabet.len() as u64) as usize]).collect();
+            let bytes: Vec<u8> = (0..length)
+                .map(|_| alphabet[(xorshift(&mut state) % alphabet.len() as u64) as usize])
+                .collect();
             let _ = parse_sql(&String::from_utf8_lossy(&bytes));
             let raw: Vec<u8> = (0..length).map(|_| xorshift(&mut state) as u8).collect();
             let _ = parse_sql(&String::from_utf8_lossy(&raw));

@@ -57,7 +57,10 @@ alter table public.profiles add constraint profiles_org_customer_key unique (org
 fn supabase_history() -> SchemaState {
     replay(&[
         ("supabase/migrations/20240101120000_init.sql", INIT),
-        ("supabase/migrations/20240215093000_rename_total.sql", RENAME),
+        (
+            "supabase/migrations/20240215093000_rename_total.sql",
+            RENAME,
+        ),
         ("supabase/migrations/20240301080000_cleanup.sql", CLEANUP),
     ])
 }
@@ -67,7 +70,10 @@ fn table_names(state: &SchemaState) -> Vec<String> {
 }
 
 fn origin(path: &str, line: u32) -> Origin {
-    Origin { path: path.to_string(), line }
+    Origin {
+        path: path.to_string(),
+        line,
+    }
 }
 
 #[test]
@@ -76,23 +82,47 @@ fn supabase_history_yields_tables_with_origins_and_no_table_from_a_function_body
     assert_eq!(table_names(&state), ["public.profiles", "public.invoices"]);
     assert!(state.diagnostics.is_empty(), "{:?}", state.diagnostics);
     let invoices = state.table("invoices").expect("invoices");
-    assert_eq!(invoices.origin, origin("supabase/migrations/20240101120000_init.sql", 13));
+    assert_eq!(
+        invoices.origin,
+        origin("supabase/migrations/20240101120000_init.sql", 13)
+    );
     let user_id = invoices.column("user_id").expect("user_id");
     assert_eq!(user_id.origin.line, 15);
     assert!(!user_id.nullable);
     assert_eq!(
         user_id.references,
-        Some(ColumnRef { table: "auth.users".into(), column: Some("id".into()), on_delete: Some("cascade".into()) })
+        Some(ColumnRef {
+            table: "auth.users".into(),
+            column: Some("id".into()),
+            on_delete: Some("cascade".into())
+        })
     );
     let id = invoices.column("id").expect("id");
     assert!(id.primary_key && !id.nullable);
     assert_eq!(id.default.as_deref(), Some("gen_random_uuid()"));
-    assert_eq!(invoices.column("created_at").and_then(|c| c.default.as_deref()), Some("now()"));
-    assert_eq!(invoices.column("status").and_then(|c| c.default.as_deref()), Some("'draft'"));
+    assert_eq!(
+        invoices
+            .column("created_at")
+            .and_then(|c| c.default.as_deref()),
+        Some("now()")
+    );
+    assert_eq!(
+        invoices.column("status").and_then(|c| c.default.as_deref()),
+        Some("'draft'")
+    );
     assert!(invoices.column("status").is_some_and(|c| c.nullable));
     // `references auth.users` without a column list means the target's primary key.
-    let profile_id = state.table("profiles").and_then(|t| t.column("id")).expect("profiles.id");
-    assert_eq!(profile_id.references.as_ref().map(|r| (r.table.as_str(), r.column.clone())), Some(("auth.users", None)));
+    let profile_id = state
+        .table("profiles")
+        .and_then(|t| t.column("id"))
+        .expect("profiles.id");
+    assert_eq!(
+        profile_id
+            .references
+            .as_ref()
+            .map(|r| (r.table.as_str(), r.column.clone())),
+        Some(("auth.users", None))
+    );
 }
 
 #[test]
@@ -108,7 +138,10 @@ fn rls_and_policies_are_tracked_per_table() {
     assert_eq!(policy.roles, ["public"]);
     assert_eq!(policy.using.as_deref(), Some("auth.uid() = user_id"));
     assert_eq!(policy.with_check, None);
-    assert_eq!(policy.origin, origin("supabase/migrations/20240101120000_init.sql", 23));
+    assert_eq!(
+        policy.origin,
+        origin("supabase/migrations/20240101120000_init.sql", 23)
+    );
     let profiles = state.table("profiles").expect("profiles");
     assert!(!profiles.rls_enabled && profiles.policies.is_empty());
 }
@@ -118,16 +151,32 @@ fn renamed_column_is_indexed_and_only_the_leading_column_of_a_composite_counts()
     let state = supabase_history();
     let invoices = state.table("invoices").expect("invoices");
     assert!(invoices.column("total").is_none());
-    assert!(state.is_indexed("invoices", "amount"), "index created on the new name");
-    assert!(state.is_indexed("invoices", "user_id"), "leads invoices_user_created_idx");
-    assert!(!state.is_indexed("invoices", "created_at"), "second column of a composite index");
+    assert!(
+        state.is_indexed("invoices", "amount"),
+        "index created on the new name"
+    );
+    assert!(
+        state.is_indexed("invoices", "user_id"),
+        "leads invoices_user_created_idx"
+    );
+    assert!(
+        !state.is_indexed("invoices", "created_at"),
+        "second column of a composite index"
+    );
     assert!(!state.is_indexed("invoices", "status"));
     assert!(state.is_indexed("invoices", "id"), "primary key");
     assert!(!state.is_indexed("invoices", "no_such_column"));
     assert!(!state.is_indexed("no_such_table", "id"));
-    let unnamed = invoices.indexes.iter().find(|i| i.columns == [IndexKey::Column("amount".into())]).expect("amount index");
+    let unnamed = invoices
+        .indexes
+        .iter()
+        .find(|i| i.columns == [IndexKey::Column("amount".into())])
+        .expect("amount index");
     assert_eq!(unnamed.name, "invoices_amount_idx");
-    assert_eq!(unnamed.origin, origin("supabase/migrations/20240215093000_rename_total.sql", 3));
+    assert_eq!(
+        unnamed.origin,
+        origin("supabase/migrations/20240215093000_rename_total.sql", 3)
+    );
 }
 
 #[test]
@@ -135,11 +184,17 @@ fn dropped_column_and_type_change_are_applied_and_reported_as_risky() {
     let state = supabase_history();
     let profiles = state.table("profiles").expect("profiles");
     assert!(profiles.column("full_name").is_none());
-    let amount = state.table("invoices").and_then(|t| t.column("amount")).expect("amount");
+    let amount = state
+        .table("invoices")
+        .and_then(|t| t.column("amount"))
+        .expect("amount");
     assert_eq!(amount.data_type, "numeric(12,2)");
     assert!(!amount.is_floating_point());
-    let risky: Vec<(RiskyKind, &str, Option<&str>, u32)> =
-        state.risky.iter().map(|r| (r.kind, r.table.as_str(), r.column.as_deref(), r.origin.line)).collect();
+    let risky: Vec<(RiskyKind, &str, Option<&str>, u32)> = state
+        .risky
+        .iter()
+        .map(|r| (r.kind, r.table.as_str(), r.column.as_deref(), r.origin.line))
+        .collect();
     assert_eq!(
         risky,
         [
@@ -148,20 +203,39 @@ fn dropped_column_and_type_change_are_applied_and_reported_as_risky() {
             (RiskyKind::AlterColumnType, "invoices", Some("amount"), 2),
         ]
     );
-    assert!(state.risky[2].detail.contains("real → numeric(12,2)"), "{}", state.risky[2].detail);
+    assert!(
+        state.risky[2].detail.contains("real → numeric(12,2)"),
+        "{}",
+        state.risky[2].detail
+    );
     assert!(state.risky[1].origin.path.ends_with("_cleanup.sql"));
 }
 
 #[test]
 fn uniqueness_counts_single_column_keys_and_expression_indexes_but_not_composites() {
     let state = supabase_history();
-    assert!(state.has_unique("profiles", "email"), "unique index on lower(email)");
-    assert!(!state.is_indexed("profiles", "email"), "an expression index does not serve `email = $1`");
-    assert!(!state.has_unique("profiles", "stripe_customer_id"), "only unique together with org_id");
+    assert!(
+        state.has_unique("profiles", "email"),
+        "unique index on lower(email)"
+    );
+    assert!(
+        !state.is_indexed("profiles", "email"),
+        "an expression index does not serve `email = $1`"
+    );
+    assert!(
+        !state.has_unique("profiles", "stripe_customer_id"),
+        "only unique together with org_id"
+    );
     let profiles = state.table("profiles").expect("profiles");
     assert!(profiles.in_unique("stripe_customer_id"));
-    assert!(state.is_indexed("profiles", "org_id"), "leads the composite unique constraint");
-    assert!(state.has_unique("profiles", "id"), "single-column primary key");
+    assert!(
+        state.is_indexed("profiles", "org_id"),
+        "leads the composite unique constraint"
+    );
+    assert!(
+        state.has_unique("profiles", "id"),
+        "single-column primary key"
+    );
 
     let mut later = supabase_history();
     later.apply_sql(
@@ -169,8 +243,14 @@ fn uniqueness_counts_single_column_keys_and_expression_indexes_but_not_composite
         "alter table profiles add constraint profiles_stripe_customer_id_key unique (stripe_customer_id);",
     );
     assert!(later.has_unique("profiles", "stripe_customer_id"));
-    assert!(later.table("profiles").and_then(|t| t.column("stripe_customer_id")).is_some_and(|c| c.unique));
-    later.apply_sql("supabase/migrations/20240402000000_oops.sql", "alter table profiles drop constraint profiles_stripe_customer_id_key;");
+    assert!(later
+        .table("profiles")
+        .and_then(|t| t.column("stripe_customer_id"))
+        .is_some_and(|c| c.unique));
+    later.apply_sql(
+        "supabase/migrations/20240402000000_oops.sql",
+        "alter table profiles drop constraint profiles_stripe_customer_id_key;",
+    );
     assert!(!later.has_unique("profiles", "stripe_customer_id"));
 }
 
@@ -199,8 +279,14 @@ fn rename_table_then_index_on_the_new_name_and_foreign_keys_follow() {
     assert!(state.table("customers").is_none());
     assert!(state.is_indexed("accounts", "email"));
     assert!(state.is_indexed("orders", "account_id"));
-    let account_id = state.table("orders").and_then(|t| t.column("account_id")).expect("account_id");
-    assert_eq!(account_id.references.as_ref().map(|r| r.table.as_str()), Some("public.accounts"));
+    let account_id = state
+        .table("orders")
+        .and_then(|t| t.column("account_id"))
+        .expect("account_id");
+    assert_eq!(
+        account_id.references.as_ref().map(|r| r.table.as_str()),
+        Some("public.accounts")
+    );
     assert!(state.diagnostics.is_empty(), "{:?}", state.diagnostics);
     let kinds: Vec<RiskyKind> = state.risky.iter().map(|r| r.kind).collect();
     assert_eq!(kinds, [RiskyKind::RenameTable, RiskyKind::RenameColumn]);
@@ -216,7 +302,10 @@ fn policies_are_replaced_altered_and_dropped() {
     assert!(notes.rls_enabled && notes.rls_forced);
     assert_eq!(notes.policies.len(), 1);
     assert_eq!(notes.policies[0].roles, ["authenticated"]);
-    assert_eq!(notes.policies[0].using.as_deref(), Some("auth.uid() = owner"));
+    assert_eq!(
+        notes.policies[0].using.as_deref(),
+        Some("auth.uid() = owner")
+    );
     assert_eq!(notes.policies[0].origin, origin("m/002.sql", 1));
     assert!(state.diagnostics.is_empty(), "{:?}", state.diagnostics);
 }
@@ -238,14 +327,55 @@ ALTER TABLE "public"."Invoices" ENABLE ROW LEVEL SECURITY;
 "#;
     let state = replay(&[("supabase/migrations/20240101000000_remote_schema.sql", dump)]);
     assert!(state.diagnostics.is_empty(), "{:?}", state.diagnostics);
-    assert!(state.table("invoices").is_some(), "case-insensitive fallback");
+    assert!(
+        state.table("invoices").is_some(),
+        "case-insensitive fallback"
+    );
     let invoices = state.table("Invoices").expect("Invoices");
-    assert!(invoices.column("id").is_some_and(|c| c.primary_key && !c.nullable));
-    assert!(invoices.column("amount").is_some_and(Column::is_floating_point));
-    assert_eq!(invoices.column("user_id").and_then(|c| c.references.as_ref()).map(|r| r.table.as_str()), Some("auth.users"));
+    assert!(invoices
+        .column("id")
+        .is_some_and(|c| c.primary_key && !c.nullable));
+    assert!(invoices
+        .column("amount")
+        .is_some_and(Column::is_floating_point));
+    assert_eq!(
+        invoices
+            .column("user_id")
+            .and_then(|c| c.references.as_ref())
+            .map(|r| r.table.as_str()),
+        Some("auth.users")
+    );
     assert!(invoices.is_indexed("user_id"));
     assert_eq!(invoices.indexes[0].origin.line, 8);
     assert!(invoices.rls_enabled);
+}
+
+#[test]
+fn only_the_up_part_of_single_file_migrations_is_applied() {
+    let dbmate = "-- migrate:up\ncreate table events (id bigserial primary key, kind text);\n\n-- migrate:down\ndrop table events;\n";
+    let goose = "-- +goose Up\n-- +goose StatementBegin\nalter table events add column payload jsonb;\n-- +goose StatementEnd\n\n-- +goose Down\nalter table events drop column payload;\n";
+    let state = replay(&[
+        ("db/migrations/20240101000000_events.sql", dbmate),
+        ("db/migrations/20240102000000_payload.sql", goose),
+    ]);
+    assert!(state
+        .table("events")
+        .is_some_and(|t| t.column("payload").is_some()));
+    assert!(state.risky.is_empty(), "{:?}", state.risky);
+}
+
+#[test]
+fn enum_changes_other_than_adding_a_value_are_risky() {
+    let state = replay(&[(
+        "m/1.sql",
+        "create type invoice_status as enum ('draft', 'sent');\nalter type invoice_status add value if not exists 'void';\nalter type invoice_status rename value 'sent' to 'issued';",
+    )]);
+    let risky: Vec<(RiskyKind, u32)> = state
+        .risky
+        .iter()
+        .map(|r| (r.kind, r.origin.line))
+        .collect();
+    assert_eq!(risky, [(RiskyKind::AlterType, 3)]);
 }
 
 #[test]
@@ -275,7 +405,10 @@ fn problems_become_diagnostics_and_replay_goes_on() {
     )]);
     let lines: Vec<u32> = state.diagnostics.iter().map(|d| d.line).collect();
     assert_eq!(lines, [5, 2, 4, 6], "{:?}", state.diagnostics);
-    assert!(state.diagnostics.iter().all(|d| d.path == "supabase/migrations/20240101000000_x.sql"));
+    assert!(state
+        .diagnostics
+        .iter()
+        .all(|d| d.path == "supabase/migrations/20240101000000_x.sql"));
     assert!(state.table("ok").is_some_and(|t| t.column("z").is_some()));
 }
 
@@ -333,14 +466,30 @@ fn prisma_schema_becomes_tables_with_keys_indexes_and_relations() {
     assert_eq!(users.name, "users");
     assert_eq!(users.origin, origin("prisma/schema.prisma", 16));
     let columns: Vec<&str> = users.columns.iter().map(|c| c.name.as_str()).collect();
-    assert_eq!(columns, ["id", "email", "name", "plan", "stripe_customer_id", "created_at"], "relation list is not a column");
+    assert_eq!(
+        columns,
+        [
+            "id",
+            "email",
+            "name",
+            "plan",
+            "stripe_customer_id",
+            "created_at"
+        ],
+        "relation list is not a column"
+    );
     assert!(state.has_unique("users", "email"));
     assert!(state.has_unique("users", "id"));
     assert!(!state.has_unique("users", "stripeId"));
-    assert!(users.column("stripeId").is_some_and(|c| c.name == "stripe_customer_id" && c.nullable));
+    assert!(users
+        .column("stripeId")
+        .is_some_and(|c| c.name == "stripe_customer_id" && c.nullable));
     assert!(users.column("name").is_some_and(|c| c.nullable));
     assert!(users.column("email").is_some_and(|c| !c.nullable));
-    assert_eq!(users.column("plan").and_then(|c| c.default.as_deref()), Some("FREE"));
+    assert_eq!(
+        users.column("plan").and_then(|c| c.default.as_deref()),
+        Some("FREE")
+    );
 
     let orders = state.table("orders").expect("orders");
     assert!(orders.column("user").is_none());
@@ -348,21 +497,44 @@ fn prisma_schema_becomes_tables_with_keys_indexes_and_relations() {
     assert_eq!(user_id.name, "user_id");
     assert_eq!(
         user_id.references,
-        Some(ColumnRef { table: "public.users".into(), column: Some("id".into()), on_delete: Some("cascade".into()) })
+        Some(ColumnRef {
+            table: "public.users".into(),
+            column: Some("id".into()),
+            on_delete: Some("cascade".into())
+        })
     );
-    assert!(orders.column("total").is_some_and(Column::is_floating_point));
+    assert!(orders
+        .column("total")
+        .is_some_and(Column::is_floating_point));
     let amount = orders.column("amount").expect("amount");
     assert_eq!(amount.data_type, "Decimal @db.Decimal(10, 2)");
     assert!(!amount.is_floating_point());
-    assert_eq!(orders.column("tags").map(|c| c.data_type.as_str()), Some("String[]"));
-    assert_eq!(orders.column("status").and_then(|c| c.default.as_deref()), Some("\"pending // not a comment\""));
+    assert_eq!(
+        orders.column("tags").map(|c| c.data_type.as_str()),
+        Some("String[]")
+    );
+    assert_eq!(
+        orders.column("status").and_then(|c| c.default.as_deref()),
+        Some("\"pending // not a comment\"")
+    );
     assert!(state.is_indexed("orders", "userId"));
     assert!(state.is_indexed("orders", "status"));
-    assert!(!state.is_indexed("orders", "createdAt"), "second in @@index");
+    assert!(
+        !state.is_indexed("orders", "createdAt"),
+        "second in @@index"
+    );
     assert!(!state.is_indexed("orders", "slug"), "second in @@unique");
     assert!(!state.has_unique("orders", "slug"));
     let names: Vec<&str> = orders.indexes.iter().map(|i| i.name.as_str()).collect();
-    assert_eq!(names, ["orders_pkey", "orders_user_id_slug_key", "orders_user_id_createdAt_idx", "orders_status_lookup"]);
+    assert_eq!(
+        names,
+        [
+            "orders_pkey",
+            "orders_user_id_slug_key",
+            "orders_user_id_createdAt_idx",
+            "orders_status_lookup"
+        ]
+    );
     assert_eq!(orders.indexes[2].origin.line, 40);
 }
 
@@ -379,14 +551,29 @@ CREATE TABLE "users" (
 -- CreateIndex
 CREATE UNIQUE INDEX "users_email_key" ON "users"("email");
 "#;
-    let mut state = replay(&[("prisma/migrations/20240101120000_init/migration.sql", migration)]);
+    let mut state = replay(&[(
+        "prisma/migrations/20240101120000_init/migration.sql",
+        migration,
+    )]);
     state.merge(from_prisma("prisma/schema.prisma", PRISMA));
     assert_eq!(table_names(&state), ["public.users", "public.orders"]);
-    let users = state.table("User").expect("model name attached to the migrated table");
-    assert_eq!(users.origin.path, "prisma/migrations/20240101120000_init/migration.sql");
-    let email_indexes = users.indexes.iter().filter(|i| i.columns == [IndexKey::Column("email".into())]).count();
+    let users = state
+        .table("User")
+        .expect("model name attached to the migrated table");
+    assert_eq!(
+        users.origin.path,
+        "prisma/migrations/20240101120000_init/migration.sql"
+    );
+    let email_indexes = users
+        .indexes
+        .iter()
+        .filter(|i| i.columns == [IndexKey::Column("email".into())])
+        .count();
     assert_eq!(email_indexes, 1, "the same unique index is not added twice");
-    assert_eq!(users.column("email").and_then(|c| c.field.as_deref()), Some("email"));
+    assert_eq!(
+        users.column("email").and_then(|c| c.field.as_deref()),
+        Some("email")
+    );
     // Declared in schema.prisma but not migrated yet: still known, with its Prisma origin.
     let stripe = users.column("stripeId").expect("merged column");
     assert_eq!(stripe.origin.path, "prisma/schema.prisma");
@@ -394,7 +581,10 @@ CREATE UNIQUE INDEX "users_email_key" ON "users"("email");
 
 #[test]
 fn prisma_reader_reports_unreadable_lines_and_keeps_going() {
-    let state = from_prisma("schema.prisma", "model A {\n  id Int @id\n  ???\n}\nstray line\nmodel B {\n  id Int @id\n");
+    let state = from_prisma(
+        "schema.prisma",
+        "model A {\n  id Int @id\n  ???\n}\nstray line\nmodel B {\n  id Int @id\n",
+    );
     let lines: Vec<u32> = state.diagnostics.iter().map(|d| d.line).collect();
     assert_eq!(lines, [3, 5, 7]);
     assert_eq!(table_names(&state), ["public.A", "public.B"]);
@@ -431,10 +621,27 @@ fn migration_order_sorts_by_migration_name_and_skips_down_files() {
 
 #[test]
 fn floating_point_types_are_recognised() {
-    for float in ["real", "float4", "float8", "double precision", "float(53)", "Float", "Float @db.Real", "real[]"] {
+    for float in [
+        "real",
+        "float4",
+        "float8",
+        "double precision",
+        "float(53)",
+        "Float",
+        "Float @db.Real",
+        "real[]",
+    ] {
         assert!(is_floating_point_type(float), "{float}");
     }
-    for exact in ["numeric(10,2)", "decimal", "Decimal @db.Decimal(10, 2)", "bigint", "money", "integer", "floaty_enum"] {
+    for exact in [
+        "numeric(10,2)",
+        "decimal",
+        "Decimal @db.Decimal(10, 2)",
+        "bigint",
+        "money",
+        "integer",
+        "floaty_enum",
+    ] {
         assert!(!is_floating_point_type(exact), "{exact}");
     }
 }
@@ -461,7 +668,9 @@ fn replay_and_prisma_never_panic_on_garbage_or_truncated_input() {
     let mut seed = 0xDEAD_BEEF_CAFE_F00Du64;
     for _ in 0..1000 {
         let length = (xorshift(&mut seed) % 300) as usize;
-        let text: Vec<u8> = (0..length).map(|_| alphabet[(xorshift(&mut seed) % alphabet.len() as u64) as usize]).collect();
+        let text: Vec<u8> = (0..length)
+            .map(|_| alphabet[(xorshift(&mut seed) % alphabet.len() as u64) as usize])
+            .collect();
         let text = String::from_utf8_lossy(&text);
         let _ = replay(&[("r.sql", &text)]);
         let _ = from_prisma("r.prisma", &format!("model M {{\n{text}\n}}"));
