@@ -310,12 +310,6 @@ pub struct SchemaState {
     pub diagnostics: Vec<SchemaDiagnostic>,
 }
 
-/// Schemas owned by the platform (Supabase `auth`, `storage`, …): migrations alter and add
-/// policies to their tables without creating them, which is not worth a diagnostic.
-fn is_platform_schema(schema: &str) -> bool {
-    schema != "public"
-}
-
 fn schema_of(name: &QualifiedName) -> String {
     name.schema.clone().unwrap_or_else(|| "public".to_string())
 }
@@ -407,10 +401,14 @@ impl SchemaState {
         });
     }
 
-    /// The table a statement acts on, or a diagnostic when a public table is unknown.
+    /// The table a statement acts on, or a diagnostic when it is unknown. Schemas no
+    /// migration creates tables in (Supabase `auth`, `storage`) belong to the platform:
+    /// policies on `storage.objects` are normal and not worth a diagnostic.
     fn target(&mut self, name: &QualifiedName, origin: &Origin) -> Option<usize> {
         let found = self.position(name);
-        if found.is_none() && !is_platform_schema(&schema_of(name)) {
+        let schema = schema_of(name);
+        let owned_schema = schema == "public" || self.tables.iter().any(|t| t.schema == schema);
+        if found.is_none() && owned_schema {
             self.diagnose(
                 origin,
                 format!(
@@ -425,6 +423,7 @@ impl SchemaState {
     /// Applies one migration file. In single-file up/down formats (dbmate `-- migrate:down`,
     /// goose `-- +goose Down`, sql-migrate `-- +migrate Down`) only the up part is applied.
     pub fn apply_sql(&mut self, path: &str, source: &str) {
+        let first_new_diagnostic = self.diagnostics.len();
         let parsed = sql::parse_sql(up_section(source));
         for error in parsed.errors {
             self.diagnostics.push(SchemaDiagnostic {
@@ -440,6 +439,7 @@ impl SchemaState {
             };
             self.apply_statement(statement.kind, &origin);
         }
+        self.diagnostics[first_new_diagnostic..].sort_by_key(|d| d.line);
     }
 
     fn apply_statement(&mut self, statement: StatementKind, origin: &Origin) {

@@ -439,10 +439,12 @@ fn problems_become_diagnostics_and_replay_goes_on() {
          alter table ok add constraint ok_y_key unique (y);\n\
          create index on ok;\n\
          create table ok (id int);\n\
-         alter table ok add column z int;",
+         alter table ok add column z int;\n\
+         create table billing.accounts (id int);\n\
+         alter table billing.ledger enable row level security;",
     )]);
     let lines: Vec<u32> = state.diagnostics.iter().map(|d| d.line).collect();
-    assert_eq!(lines, [5, 2, 4, 6], "{:?}", state.diagnostics);
+    assert_eq!(lines, [2, 4, 5, 6, 9], "{:?}", state.diagnostics);
     assert!(state
         .diagnostics
         .iter()
