@@ -5,6 +5,7 @@
 pub mod catalogue;
 pub mod fixture;
 pub mod model;
+pub mod schema;
 pub mod walk;
 pub mod extract;
 pub mod lang;
