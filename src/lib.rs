@@ -2,6 +2,9 @@
 //! run the triage catalogue's checks and shape a remediation plan. The CLI (`src/main.rs`)
 //! and the desktop shell (`src-tauri`) are two hosts of this library.
 
+/// Plumb's version, shown by the CLI and the desktop app.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
 pub mod fixture;
 pub mod model;
 pub mod walk;
