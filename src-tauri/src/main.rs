@@ -1,6 +1,7 @@
 // No console window behind the app in Windows release builds.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use plumb_desktop::{Launch, USAGE};
@@ -9,11 +10,11 @@ fn main() -> ExitCode {
     let cwd = std::env::current_dir().unwrap_or_default();
     match Launch::parse(std::env::args_os().skip(1), &cwd) {
         Ok(Launch::Help) => {
-            println!("{USAGE}");
+            print_to_stdout(USAGE);
             ExitCode::SUCCESS
         }
         Ok(Launch::Version) => {
-            println!("plumb-desktop {}", plumb::VERSION);
+            print_to_stdout(&format!("plumb-desktop {}", plumb::VERSION));
             ExitCode::SUCCESS
         }
         Ok(Launch::App(options)) => {
@@ -25,4 +26,9 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// A closed pipe (`plumb-desktop --help | head -1`) is not an error worth a panic.
+fn print_to_stdout(text: &str) {
+    let _ = writeln!(std::io::stdout(), "{text}");
 }
