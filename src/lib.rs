@@ -2,16 +2,19 @@
 //! run the triage catalogue's checks and shape a remediation plan. The CLI (`src/main.rs`)
 //! and the desktop shell (`src-tauri`) are two hosts of this library.
 
+/// Plumb's version, shown by both hosts.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+pub mod bench;
 pub mod catalogue;
-pub mod fixture;
-pub mod model;
-pub mod schema;
-pub mod walk;
 pub mod extract;
-pub mod lang;
+pub mod fixture;
 pub mod index;
+pub mod lang;
+pub mod model;
 pub mod progress;
+pub mod schema;
 pub mod search;
 pub mod store;
+pub mod walk;
 pub mod workspace;
-pub mod bench;

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs what the desktop app (src-tauri + ui) needs on a fresh Debian 12 machine.
+# Idempotent: apt is skipped when every package is already installed, so repeated CI runs
+# cost only the `npm ci`.
+set -euo pipefail
+
+repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+apt_packages=(
+  libwebkit2gtk-4.1-dev   # WebKitGTK: the webview Tauri renders into
+  libgtk-3-dev
+  librsvg2-dev
+  libayatana-appindicator3-dev
+  xvfb                    # a display for running the app headless (CI, screenshots)
+  webkit2gtk-driver       # WebKitWebDriver, driven by tauri-driver in e2e tests
+)
+
+missing=()
+for package in "${apt_packages[@]}"; do
+  status="$(dpkg-query -W -f='${db:Status-Status}' "$package" 2>/dev/null || true)"
+  if [ "$status" != "installed" ]; then
+    missing+=("$package")
+  fi
+done
+
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "install-desktop-deps: installing ${missing[*]}"
+  sudo_prefix=()
+  if [ "$(id -u)" -ne 0 ]; then sudo_prefix=(sudo); fi
+  "${sudo_prefix[@]}" apt-get update
+  DEBIAN_FRONTEND=noninteractive "${sudo_prefix[@]}" apt-get install -y --no-install-recommends "${apt_packages[@]}"
+else
+  echo "install-desktop-deps: system packages already installed"
+fi
+
+cd "$repo_root"
+npm ci --no-audit --no-fund

@@ -1,0 +1,7 @@
+fn main() {
+    // Listing the app's commands makes each one a permission (`allow-app-info`, ...) that a
+    // capability must grant: a command nobody granted cannot be invoked from the webview.
+    let commands = tauri_build::AppManifest::new().commands(&["app_info", "initial_repository"]);
+    tauri_build::try_build(tauri_build::Attributes::new().app_manifest(commands))
+        .expect("tauri-build failed");
+}
