@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what the desktop app (src-tauri + ui) needs on a fresh Debian 12 machine.
+# Installs what Plumb needs beyond Rust on a fresh Debian 12 machine: the desktop app's system
+# libraries (src-tauri), Xvfb and WebKitWebDriver, and the npm packages of ui/.
 # Idempotent: apt is skipped when every package is already installed, so repeated CI runs
 # cost only the `npm ci`.
 set -euo pipefail
@@ -24,13 +25,13 @@ for package in "${apt_packages[@]}"; do
 done
 
 if [ "${#missing[@]}" -gt 0 ]; then
-  echo "install-desktop-deps: installing ${missing[*]}"
+  echo "install-deps: installing ${missing[*]}"
   sudo_prefix=()
   if [ "$(id -u)" -ne 0 ]; then sudo_prefix=(sudo); fi
   "${sudo_prefix[@]}" apt-get update
   DEBIAN_FRONTEND=noninteractive "${sudo_prefix[@]}" apt-get install -y --no-install-recommends "${apt_packages[@]}"
 else
-  echo "install-desktop-deps: system packages already installed"
+  echo "install-deps: system packages already installed"
 fi
 
 cd "$repo_root"
