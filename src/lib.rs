@@ -2,6 +2,7 @@
 //! run the triage catalogue's checks and shape a remediation plan. The CLI (`src/main.rs`)
 //! and the desktop shell (`src-tauri`) are two hosts of this library.
 
+pub mod demo;
 pub mod fixture;
 pub mod model;
 pub mod walk;
