@@ -13,7 +13,7 @@
 //! `include_dir` tracks edits to embedded files, but not added or removed files: touch this
 //! file after adding or removing a file under `demo/`.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 
 use git2::{Oid, Repository, Signature, Time};
@@ -108,19 +108,32 @@ pub fn history() -> Result<Vec<DemoCommit>, DemoError> {
     let parsed: HistoryFile =
         toml::from_str(text).map_err(|e| DemoError::History(format!("history.toml: {e}")))?;
     if parsed.format != 1 {
-        return Err(DemoError::History(format!("unsupported history format {}", parsed.format)));
+        return Err(DemoError::History(format!(
+            "unsupported history format {}",
+            parsed.format
+        )));
     }
 
     let mut commits = Vec::with_capacity(parsed.commit.len());
     let mut previous_time = i64::MIN;
     for entry in parsed.commit {
         let who = parsed.authors.get(&entry.author).ok_or_else(|| {
-            DemoError::History(format!("step {}: unknown author {:?}", entry.step, entry.author))
+            DemoError::History(format!(
+                "step {}: unknown author {:?}",
+                entry.step, entry.author
+            ))
         })?;
-        let time = epoch_seconds(&entry.date)
-            .ok_or_else(|| DemoError::History(format!("step {}: date needs a date, a time and an offset", entry.step)))?;
+        let time = epoch_seconds(&entry.date).ok_or_else(|| {
+            DemoError::History(format!(
+                "step {}: date needs a date, a time and an offset",
+                entry.step
+            ))
+        })?;
         if time < previous_time {
-            return Err(DemoError::History(format!("step {}: dates must not go backwards", entry.step)));
+            return Err(DemoError::History(format!(
+                "step {}: dates must not go backwards",
+                entry.step
+            )));
         }
         previous_time = time;
 
@@ -129,9 +142,12 @@ pub fn history() -> Result<Vec<DemoCommit>, DemoError> {
             check_relative(path)?;
             let earlier = format!("{EARLIER_VERSIONS}/{}/{path}", entry.step);
             let final_version = format!("{FINAL_TREE}/{path}");
-            let file = DEMO.get_file(&earlier).or_else(|| DEMO.get_file(&final_version)).ok_or_else(|| {
-                DemoError::History(format!("step {}: no content for {path}", entry.step))
-            })?;
+            let file = DEMO
+                .get_file(&earlier)
+                .or_else(|| DEMO.get_file(&final_version))
+                .ok_or_else(|| {
+                    DemoError::History(format!("step {}: no content for {path}", entry.step))
+                })?;
             writes.push((path.clone(), file.contents()));
         }
         for path in &entry.delete {
@@ -165,7 +181,11 @@ pub fn final_files() -> Vec<(String, &'static [u8])> {
 fn collect_files(dir: &Dir<'static>, out: &mut Vec<(String, &'static [u8])>) {
     for file in dir.files() {
         if let Ok(rel) = file.path().strip_prefix(FINAL_TREE) {
-            let rel = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+            let rel = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
             out.push((rel, file.contents()));
         }
     }
@@ -196,14 +216,23 @@ pub fn materialize(dest: &Path) -> Result<DemoInfo, DemoError> {
 
     if dest.exists() {
         if let Ok(repo) = Repository::open(dest) {
-            let head = repo.head().ok().and_then(|h| h.peel_to_commit().ok()).map(|c| c.id());
+            let head = repo
+                .head()
+                .ok()
+                .and_then(|h| h.peel_to_commit().ok())
+                .map(|c| c.id());
             if head == Some(expected) {
                 return Ok(info(false));
             }
         }
-        let mut entries = std::fs::read_dir(dest).map_err(|source| DemoError::Io { path: dest.to_path_buf(), source })?;
+        let mut entries = std::fs::read_dir(dest).map_err(|source| DemoError::Io {
+            path: dest.to_path_buf(),
+            source,
+        })?;
         if entries.next().is_some() {
-            return Err(DemoError::DestinationOccupied { path: dest.to_path_buf() });
+            return Err(DemoError::DestinationOccupied {
+                path: dest.to_path_buf(),
+            });
         }
     }
 
@@ -218,9 +247,15 @@ pub fn materialize(dest: &Path) -> Result<DemoInfo, DemoError> {
         for (path, content) in &commit.writes {
             let full = dest.join(path);
             if let Some(parent) = full.parent() {
-                std::fs::create_dir_all(parent).map_err(|source| DemoError::Io { path: parent.to_path_buf(), source })?;
+                std::fs::create_dir_all(parent).map_err(|source| DemoError::Io {
+                    path: parent.to_path_buf(),
+                    source,
+                })?;
             }
-            std::fs::write(&full, content).map_err(|source| DemoError::Io { path: full.clone(), source })?;
+            std::fs::write(&full, content).map_err(|source| DemoError::Io {
+                path: full.clone(),
+                source,
+            })?;
             // Staged explicitly so a global excludes file (e.g. one that lists `.env`)
             // cannot drop a file from the demo.
             index.add_path(Path::new(path))?;
@@ -256,7 +291,10 @@ fn replay_in_memory(commits: &[DemoCommit]) -> Result<Oid, DemoError> {
         }
         for path in &commit.deletes {
             if tree_files.remove(path.as_str()).is_none() {
-                return Err(DemoError::History(format!("step {}: deletes missing {path}", commit.step)));
+                return Err(DemoError::History(format!(
+                    "step {}: deletes missing {path}",
+                    commit.step
+                )));
             }
         }
         let mut index = git2::Index::new()?;
@@ -264,7 +302,11 @@ fn replay_in_memory(commits: &[DemoCommit]) -> Result<Oid, DemoError> {
             index.add(&index_entry(path, *id))?;
         }
         let tree = repo.find_tree(index.write_tree_to(&repo)?)?;
-        let sig = Signature::new(&commit.author.name, &commit.author.email, &Time::new(commit.time, 0))?;
+        let sig = Signature::new(
+            &commit.author.name,
+            &commit.author.email,
+            &Time::new(commit.time, 0),
+        )?;
         let parents = match parent {
             Some(id) => vec![repo.find_commit(id)?],
             None => Vec::new(),
@@ -297,7 +339,8 @@ fn index_entry(path: &str, id: Oid) -> git2::IndexEntry {
 fn check_relative(path: &str) -> Result<(), DemoError> {
     let p = Path::new(path);
     let ok = !path.is_empty()
-        && p.components().all(|c| matches!(c, Component::Normal(part) if part != ".git"));
+        && p.components()
+            .all(|c| matches!(c, Component::Normal(part) if part != ".git"));
     if ok {
         Ok(())
     } else {
@@ -313,8 +356,15 @@ fn epoch_seconds(dt: &toml::value::Datetime) -> Option<i64> {
         toml::value::Offset::Z => 0,
         toml::value::Offset::Custom { minutes } => i64::from(minutes),
     };
-    let days = days_from_civil(i64::from(date.year), u32::from(date.month), u32::from(date.day));
-    let local = days * 86_400 + i64::from(time.hour) * 3_600 + i64::from(time.minute) * 60 + i64::from(time.second);
+    let days = days_from_civil(
+        i64::from(date.year),
+        u32::from(date.month),
+        u32::from(date.day),
+    );
+    let local = days * 86_400
+        + i64::from(time.hour) * 3_600
+        + i64::from(time.minute) * 60
+        + i64::from(time.second);
     Some(local - offset_minutes * 60)
 }
 
@@ -384,14 +434,17 @@ pub fn expected() -> Result<Expected, DemoError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::BTreeSet;
 
     const HISTORY_ONLY_SECRET: &str = "sk_live_51QvX8kL9qEwjky40UVsWmflzdE1F8RePFkThf4VucSmEHn3YpW";
 
     fn commits_oldest_first(repo: &Repository) -> Vec<git2::Commit<'_>> {
         let mut walk = repo.revwalk().unwrap();
         walk.push_head().unwrap();
-        walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::REVERSE).unwrap();
-        walk.map(|id| repo.find_commit(id.unwrap()).unwrap()).collect()
+        walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::REVERSE)
+            .unwrap();
+        walk.map(|id| repo.find_commit(id.unwrap()).unwrap())
+            .collect()
     }
 
     fn tree_files(repo: &Repository, tree: &git2::Tree) -> BTreeMap<String, Vec<u8>> {
@@ -399,7 +452,10 @@ mod tests {
         tree.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
             if entry.kind() == Some(git2::ObjectType::Blob) {
                 let blob = repo.find_blob(entry.id()).unwrap();
-                files.insert(format!("{dir}{}", entry.name().unwrap()), blob.content().to_vec());
+                files.insert(
+                    format!("{dir}{}", entry.name().unwrap()),
+                    blob.content().to_vec(),
+                );
             }
             git2::TreeWalkResult::Ok
         })
@@ -413,20 +469,37 @@ mod tests {
         let info = materialize(dir.path()).unwrap();
         assert!(info.created);
         assert_eq!(info.commits, history().unwrap().len());
-        assert!((40..=80).contains(&info.commits), "{} commits", info.commits);
+        assert!(
+            (40..=80).contains(&info.commits),
+            "{} commits",
+            info.commits
+        );
 
         let repo = Repository::open(dir.path()).unwrap();
         let commits = commits_oldest_first(&repo);
         assert_eq!(commits.len(), info.commits);
         assert_eq!(commits.last().unwrap().id().to_string(), info.head);
 
-        let authors: BTreeSet<String> = commits.iter().map(|c| c.author().name().unwrap().to_string()).collect();
-        for name in ["gpt-engineer-app[bot]", "lovable-dev[bot]", "Maya Chen", "Dmitri Volkov", "Cursor Agent"] {
+        let authors: BTreeSet<String> = commits
+            .iter()
+            .map(|c| c.author().name().unwrap().to_string())
+            .collect();
+        for name in [
+            "gpt-engineer-app[bot]",
+            "lovable-dev[bot]",
+            "Maya Chen",
+            "Dmitri Volkov",
+            "Cursor Agent",
+        ] {
             assert!(authors.contains(name), "missing author {name}: {authors:?}");
         }
         let claude = commits
             .iter()
-            .filter(|c| c.message().unwrap().contains("Co-Authored-By: Claude <noreply@anthropic.com>"))
+            .filter(|c| {
+                c.message()
+                    .unwrap()
+                    .contains("Co-Authored-By: Claude <noreply@anthropic.com>")
+            })
             .count();
         assert!(claude >= 3, "{claude} Claude-co-authored commits");
 
@@ -443,11 +516,19 @@ mod tests {
         let repo = Repository::open(dir.path()).unwrap();
         let tree = repo.head().unwrap().peel_to_tree().unwrap();
         let in_git = tree_files(&repo, &tree);
-        let embedded: BTreeMap<String, Vec<u8>> =
-            final_files().into_iter().map(|(p, c)| (p, c.to_vec())).collect();
-        assert_eq!(in_git.keys().collect::<Vec<_>>(), embedded.keys().collect::<Vec<_>>());
+        let embedded: BTreeMap<String, Vec<u8>> = final_files()
+            .into_iter()
+            .map(|(p, c)| (p, c.to_vec()))
+            .collect();
+        assert_eq!(
+            in_git.keys().collect::<Vec<_>>(),
+            embedded.keys().collect::<Vec<_>>()
+        );
         assert!(in_git == embedded, "file contents differ from demo/repo");
-        assert!(in_git.contains_key(".env"), "the committed .env is part of the demo");
+        assert!(
+            in_git.contains_key(".env"),
+            "the committed .env is part of the demo"
+        );
         // The working tree is clean: nothing differs from HEAD.
         let statuses = repo.statuses(None).unwrap();
         assert_eq!(statuses.len(), 0);
@@ -472,7 +553,10 @@ mod tests {
         let again = materialize(dir.path()).unwrap();
         assert!(!again.created);
         assert_eq!(again.head, first.head);
-        assert_eq!(std::fs::metadata(&marker).unwrap().modified().unwrap(), before);
+        assert_eq!(
+            std::fs::metadata(&marker).unwrap().modified().unwrap(),
+            before
+        );
     }
 
     #[test]
@@ -480,14 +564,25 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("notes.txt"), "mine").unwrap();
         let err = materialize(dir.path()).unwrap_err();
-        assert!(matches!(err, DemoError::DestinationOccupied { .. }), "{err}");
-        assert_eq!(std::fs::read_to_string(dir.path().join("notes.txt")).unwrap(), "mine");
+        assert!(
+            matches!(err, DemoError::DestinationOccupied { .. }),
+            "{err}"
+        );
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("notes.txt")).unwrap(),
+            "mine"
+        );
 
         let other = tempfile::tempdir().unwrap();
         let builder = RepoBuilder::init(other.path()).unwrap();
         builder.write("a.txt", "x");
-        builder.commit(&Author::new("A", "a@example.com"), 1_700_000_000, "other").unwrap();
-        assert!(matches!(materialize(other.path()), Err(DemoError::DestinationOccupied { .. })));
+        builder
+            .commit(&Author::new("A", "a@example.com"), 1_700_000_000, "other")
+            .unwrap();
+        assert!(matches!(
+            materialize(other.path()),
+            Err(DemoError::DestinationOccupied { .. })
+        ));
     }
 
     #[test]
@@ -501,11 +596,23 @@ mod tests {
                 .values()
                 .any(|content| String::from_utf8_lossy(content).contains(HISTORY_ONLY_SECRET))
         };
-        let with_secret: Vec<usize> = (0..commits.len()).filter(|&i| holds_secret(&commits[i])).collect();
-        assert!(!with_secret.is_empty(), "the secret never appears in history");
-        assert!(!holds_secret(commits.last().unwrap()), "the secret is still in HEAD");
+        let with_secret: Vec<usize> = (0..commits.len())
+            .filter(|&i| holds_secret(&commits[i]))
+            .collect();
+        assert!(
+            !with_secret.is_empty(),
+            "the secret never appears in history"
+        );
+        assert!(
+            !holds_secret(commits.last().unwrap()),
+            "the secret is still in HEAD"
+        );
         let introduced = &commits[with_secret[0]];
-        let checkout = introduced.tree().unwrap().get_path(Path::new("supabase/functions/create-checkout/index.ts")).unwrap();
+        let checkout = introduced
+            .tree()
+            .unwrap()
+            .get_path(Path::new("supabase/functions/create-checkout/index.ts"))
+            .unwrap();
         let content = repo.find_blob(checkout.id()).unwrap();
         assert!(String::from_utf8_lossy(content.content()).contains(HISTORY_ONLY_SECRET));
     }
@@ -520,7 +627,11 @@ mod tests {
                 tree.insert(path.clone(), content);
             }
             for path in &commit.deletes {
-                assert!(tree.remove(path).is_some(), "step {} deletes missing {path}", commit.step);
+                assert!(
+                    tree.remove(path).is_some(),
+                    "step {} deletes missing {path}",
+                    commit.step
+                );
             }
             assert_ne!(before, tree, "step {} changes nothing", commit.step);
         }
@@ -529,20 +640,42 @@ mod tests {
     #[test]
     fn coupled_files_change_together_without_importing_each_other() {
         let commits = history().unwrap();
-        let changed = |commit: &DemoCommit, path: &str| commit.writes.iter().any(|(p, _)| p == path);
+        let changed =
+            |commit: &DemoCommit, path: &str| commit.writes.iter().any(|(p, _)| p == path);
         let pairs = [
-            ("src/components/InvoiceStatusBadge.tsx", "supabase/functions/stripe-webhook/index.ts"),
+            (
+                "src/components/InvoiceStatusBadge.tsx",
+                "supabase/functions/stripe-webhook/index.ts",
+            ),
             ("src/lib/pricing.ts", "src/components/InvoiceForm.tsx"),
         ];
         let files: BTreeMap<String, &[u8]> = final_files().into_iter().collect();
         for (a, b) in pairs {
-            let together = commits.iter().filter(|c| changed(c, a) && changed(c, b)).count();
-            assert!(together >= 4, "{a} and {b} change together {together} times");
+            let together = commits
+                .iter()
+                .filter(|c| changed(c, a) && changed(c, b))
+                .count();
+            assert!(
+                together >= 4,
+                "{a} and {b} change together {together} times"
+            );
             let text_a = String::from_utf8_lossy(files[a]);
             let text_b = String::from_utf8_lossy(files[b]);
-            let stem = |p: &str| Path::new(p).file_stem().unwrap().to_string_lossy().to_string();
-            assert!(!text_a.contains(&format!("/{}\"", stem(b))), "{a} imports {b}");
-            assert!(!text_b.contains(&format!("/{}\"", stem(a))), "{b} imports {a}");
+            let stem = |p: &str| {
+                Path::new(p)
+                    .file_stem()
+                    .unwrap()
+                    .to_string_lossy()
+                    .to_string()
+            };
+            assert!(
+                !text_a.contains(&format!("/{}\"", stem(b))),
+                "{a} imports {b}"
+            );
+            assert!(
+                !text_b.contains(&format!("/{}\"", stem(a))),
+                "{b} imports {a}"
+            );
         }
     }
 
@@ -550,7 +683,9 @@ mod tests {
     fn client_imports_resolve() {
         let files: BTreeMap<String, &[u8]> = final_files().into_iter().collect();
         let resolves = |base: &str| {
-            ["", ".ts", ".tsx", "/index.ts", "/index.tsx"].iter().any(|ext| files.contains_key(&format!("{base}{ext}")))
+            ["", ".ts", ".tsx", "/index.ts", "/index.tsx"]
+                .iter()
+                .any(|ext| files.contains_key(&format!("{base}{ext}")))
         };
         let mut checked = 0;
         for (path, content) in &files {
@@ -558,8 +693,17 @@ mod tests {
                 continue;
             }
             let text = String::from_utf8_lossy(content);
-            for line in text.lines().filter(|l| l.trim_start().starts_with("import ") || l.contains("} from \"")) {
-                let Some(spec) = line.rsplit("from \"").next().and_then(|s| s.split('"').next()) else { continue };
+            for line in text
+                .lines()
+                .filter(|l| l.trim_start().starts_with("import ") || l.contains("} from \""))
+            {
+                let Some(spec) = line
+                    .rsplit("from \"")
+                    .next()
+                    .and_then(|s| s.split('"').next())
+                else {
+                    continue;
+                };
                 let target = if let Some(rest) = spec.strip_prefix("@/") {
                     format!("src/{rest}")
                 } else if spec.starts_with('.') {
@@ -568,7 +712,10 @@ mod tests {
                 } else {
                     continue;
                 };
-                assert!(resolves(&target), "{path}: import {spec:?} does not resolve");
+                assert!(
+                    resolves(&target),
+                    "{path}: import {spec:?} does not resolve"
+                );
                 checked += 1;
             }
         }
@@ -618,12 +765,231 @@ mod tests {
             .into_iter()
             .filter_map(|(p, _)| p.strip_prefix("supabase/migrations/").map(str::to_string))
             .collect();
-        assert!((6..=10).contains(&names.len()), "{} migrations", names.len());
+        assert!(
+            (6..=10).contains(&names.len()),
+            "{} migrations",
+            names.len()
+        );
         for name in &names {
             let (stamp, rest) = name.split_once('_').unwrap();
-            assert!(stamp.len() == 14 && stamp.bytes().all(|b| b.is_ascii_digit()), "{name}");
+            assert!(
+                stamp.len() == 14 && stamp.bytes().all(|b| b.is_ascii_digit()),
+                "{name}"
+            );
             assert!(rest.ends_with(".sql"), "{name}");
         }
+    }
+
+    /// Every item id of CATALOGUE.md (v1).
+    const CATALOGUE_IDS: &[&str] = &[
+        "DATA-INDEX",
+        "DATA-UNBOUNDED",
+        "DATA-NPLUS1",
+        "DATA-MIGRATIONS",
+        "DATA-TXN",
+        "DATA-CONSTRAINTS",
+        "PAY-WEBHOOK-SIG",
+        "PAY-WEBHOOK-IDEMP",
+        "PAY-IDEMP-KEY",
+        "PAY-FLOAT-MONEY",
+        "INT-TIMEOUT",
+        "INT-PARTIAL",
+        "AUTH-ROUTE",
+        "AUTH-TENANT",
+        "AUTH-RLS",
+        "AUTH-CACHE-KEY",
+        "AUTH-PRIV-KEY",
+        "AUTH-DANGER-ENDPOINT",
+        "SEC-SECRETS",
+        "SEC-SQLI",
+        "SEC-XSS",
+        "SEC-CORS",
+        "SEC-INPUT",
+        "SEC-RATE",
+        "SEC-DEPS",
+        "SEC-CRYPTO",
+        "ERR-SWALLOW",
+        "ERR-UNHANDLED",
+        "ERR-INCONSISTENT",
+        "OBS-ERROR-TRACKING",
+        "OBS-LOGGING",
+        "OBS-HEALTH",
+        "OPS-CONFIG",
+        "OPS-CI",
+        "OPS-TEST-THEATRE",
+        "OPS-TYPES",
+        "OPS-DEPLOY",
+        "TEST-CRITICAL",
+        "TEST-HOTSPOT",
+        "ARCH-CYCLE",
+        "ARCH-GOD",
+        "ARCH-HIDDEN-COUPLING",
+        "ARCH-DUP",
+        "ARCH-LAYER",
+        "ARCH-PATTERNS",
+        "ARCH-FAKE-DONE",
+        "TIME-TZ",
+        "KNOW-AI",
+        "KNOW-BUS",
+        "KNOW-DOCS",
+        "LIFE-DELETE",
+        "LIFE-BACKUP",
+    ];
+
+    /// The file's text at `step` (its earlier version when one exists), else in the final tree.
+    fn text_at(path: &str, step: Option<&str>) -> Option<String> {
+        let earlier = step.and_then(|s| DEMO.get_file(format!("{EARLIER_VERSIONS}/{s}/{path}")));
+        let file = earlier.or_else(|| DEMO.get_file(format!("{FINAL_TREE}/{path}")))?;
+        file.contents_utf8().map(str::to_string)
+    }
+
+    fn check_anchor(
+        kind: &str,
+        item: &str,
+        path: &str,
+        line: u32,
+        snippet: Option<&str>,
+        step: Option<&str>,
+    ) {
+        assert!(
+            CATALOGUE_IDS.contains(&item),
+            "{kind} {item}: not a catalogue id"
+        );
+        if path.is_empty() {
+            assert_eq!(line, 0, "{kind} {item}: a repository-wide entry has line 0");
+            return;
+        }
+        let text = text_at(path, step).unwrap_or_else(|| panic!("{kind} {item}: no file {path}"));
+        match (line, snippet) {
+            (0, None) => {}
+            (0, Some(_)) | (_, None) => {
+                panic!("{kind} {item} {path}: a line needs a snippet and vice versa")
+            }
+            (n, Some(snippet)) => {
+                let at = text
+                    .lines()
+                    .nth(n as usize - 1)
+                    .unwrap_or_else(|| panic!("{kind} {item} {path}:{n}: past the end"));
+                assert!(
+                    at.contains(snippet),
+                    "{kind} {item} {path}:{n} is {at:?}, expected {snippet:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn expected_findings_point_at_the_planted_code() {
+        let expected = expected().unwrap();
+        for f in &expected.findings {
+            check_anchor(
+                "finding",
+                &f.item,
+                &f.path,
+                f.line,
+                f.snippet.as_deref(),
+                f.step.as_deref(),
+            );
+            assert!(
+                !f.note.trim().is_empty(),
+                "{} {}: empty note",
+                f.item,
+                f.path
+            );
+            if let Some(related) = &f.related {
+                assert!(
+                    text_at(related, None).is_some(),
+                    "{} {}: related {related} is missing",
+                    f.item,
+                    f.path
+                );
+            }
+            if let Some(step) = &f.step {
+                assert!(
+                    history().unwrap().iter().any(|c| &c.step == step),
+                    "{}: unknown step {step}",
+                    f.item
+                );
+            }
+        }
+        let items: BTreeSet<&str> = expected.findings.iter().map(|f| f.item.as_str()).collect();
+        assert!(
+            items.len() >= 35,
+            "planted findings cover only {} catalogue items",
+            items.len()
+        );
+    }
+
+    #[test]
+    fn expected_traps_point_at_correct_code_that_is_not_also_a_finding() {
+        let expected = expected().unwrap();
+        assert!(expected.traps.len() >= 10, "{} traps", expected.traps.len());
+        let planted: BTreeSet<(&str, &str, u32)> = expected
+            .findings
+            .iter()
+            .map(|f| (f.item.as_str(), f.path.as_str(), f.line))
+            .collect();
+        for t in &expected.traps {
+            check_anchor("trap", &t.item, &t.path, t.line, t.snippet.as_deref(), None);
+            assert!(
+                t.line > 0,
+                "trap {} {}: a trap points at a line",
+                t.item,
+                t.path
+            );
+            assert!(!t.why_not.trim().is_empty());
+            assert!(
+                !planted.contains(&(t.item.as_str(), t.path.as_str(), t.line)),
+                "trap {} {}:{} is also planted",
+                t.item,
+                t.path,
+                t.line
+            );
+        }
+    }
+
+    #[test]
+    fn jwt_traps_and_findings_decode_to_the_roles_they_claim() {
+        let role_of = |path: &str| {
+            let text = text_at(path, None).unwrap();
+            let token = text
+                .split('"')
+                .find(|s| s.starts_with("eyJ") && s.matches('.').count() == 2)
+                .unwrap()
+                .to_string();
+            let payload = token.split('.').nth(1).unwrap();
+            let json = decode_base64url(payload);
+            let value: serde_json::Value = serde_json::from_slice(&json).unwrap();
+            assert_eq!(value["iss"], "supabase");
+            value["role"].as_str().unwrap().to_string()
+        };
+        assert_eq!(role_of("src/lib/supabase.ts"), "anon");
+        assert_eq!(role_of("src/lib/supabaseAdmin.ts"), "service_role");
+    }
+
+    /// Minimal base64url decoding for the test (no padding), to avoid a dependency.
+    fn decode_base64url(input: &str) -> Vec<u8> {
+        let value = |c: u8| match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'-' => 62,
+            b'_' => 63,
+            _ => panic!("not base64url: {c}"),
+        };
+        let mut out = Vec::new();
+        let mut buffer = 0u32;
+        let mut bits = 0;
+        for &c in input.as_bytes() {
+            buffer = (buffer << 6) | u32::from(value(c));
+            bits += 6;
+            if bits >= 8 {
+                bits -= 8;
+                out.push((buffer >> bits) as u8);
+                buffer &= (1 << bits) - 1;
+            }
+        }
+        out
     }
 
     #[test]
