@@ -236,16 +236,64 @@ pub fn materialize(dest: &Path) -> Result<DemoInfo, DemoError> {
         }
     }
 
-    let builder = RepoBuilder::init(dest)?;
+    // Build beside the destination and move it into place, so an interrupted run never
+    // leaves a half-built demo where the next run would refuse it.
+    let staging = staging_path(dest);
+    if staging.exists() {
+        std::fs::remove_dir_all(&staging).map_err(|source| DemoError::Io {
+            path: staging.clone(),
+            source,
+        })?;
+    }
+    let head = match replay_on_disk(&commits, &staging) {
+        Ok(head) => head,
+        Err(err) => {
+            let _ = std::fs::remove_dir_all(&staging);
+            return Err(err);
+        }
+    };
+    if head != expected {
+        let _ = std::fs::remove_dir_all(&staging);
+        return Err(DemoError::History(format!(
+            "replay produced commit {head}, expected {expected}"
+        )));
+    }
+    if dest.exists() {
+        // Empty, checked above.
+        std::fs::remove_dir(dest).map_err(|source| DemoError::Io {
+            path: dest.to_path_buf(),
+            source,
+        })?;
+    }
+    std::fs::rename(&staging, dest).map_err(|source| DemoError::Io {
+        path: dest.to_path_buf(),
+        source,
+    })?;
+    Ok(info(true))
+}
+
+/// `<parent>/.<name>.plumb-partial`: the folder a demo is built in before it is moved.
+fn staging_path(dest: &Path) -> PathBuf {
+    let name = dest
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "demo".to_string());
+    let parent = dest.parent().unwrap_or_else(|| Path::new(""));
+    parent.join(format!(".{name}.plumb-partial"))
+}
+
+/// Replays the history with [`RepoBuilder`] into a new repository at `root`.
+fn replay_on_disk(commits: &[DemoCommit], root: &Path) -> Result<Oid, DemoError> {
+    let builder = RepoBuilder::init(root)?;
     // Byte-exact blobs whatever the user's global git settings say.
     let mut config = builder.repo().config()?;
     config.set_bool("core.autocrlf", false)?;
     config.set_bool("core.safecrlf", false)?;
 
-    for commit in &commits {
+    for commit in commits {
         let mut index = builder.repo().index()?;
         for (path, content) in &commit.writes {
-            let full = dest.join(path);
+            let full = root.join(path);
             if let Some(parent) = full.parent() {
                 std::fs::create_dir_all(parent).map_err(|source| DemoError::Io {
                     path: parent.to_path_buf(),
@@ -267,14 +315,8 @@ pub fn materialize(dest: &Path) -> Result<DemoInfo, DemoError> {
         index.write()?;
         builder.commit(&commit.author, commit.time, &commit.message)?;
     }
-
     let head = builder.repo().head()?.peel_to_commit()?.id();
-    if head != expected {
-        return Err(DemoError::History(format!(
-            "replay produced commit {head}, expected {expected}"
-        )));
-    }
-    Ok(info(true))
+    Ok(head)
 }
 
 /// Replays the history into an in-memory object database and returns the final commit id.
@@ -556,6 +598,35 @@ mod tests {
         assert_eq!(
             std::fs::metadata(&marker).unwrap().modified().unwrap(),
             before
+        );
+    }
+
+    #[test]
+    fn a_leftover_from_an_interrupted_run_is_replaced() {
+        let parent = tempfile::tempdir().unwrap();
+        let dest = parent.path().join("invoicely");
+        let leftover = staging_path(&dest);
+        std::fs::create_dir_all(leftover.join("src")).unwrap();
+        std::fs::write(leftover.join("src/half.ts"), "export {}").unwrap();
+        let info = materialize(&dest).unwrap();
+        assert!(info.created);
+        assert!(!leftover.exists());
+        assert!(!dest.join("src/half.ts").exists());
+        assert_eq!(
+            Repository::open(&dest)
+                .unwrap()
+                .head()
+                .unwrap()
+                .target()
+                .unwrap()
+                .to_string(),
+            info.head
+        );
+        let siblings: Vec<_> = std::fs::read_dir(parent.path()).unwrap().collect();
+        assert_eq!(
+            siblings.len(),
+            1,
+            "only the demo is left in the parent folder"
         );
     }
 

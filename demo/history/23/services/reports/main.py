@@ -6,6 +6,7 @@ from db import get_conn
 
 app = FastAPI(title="Invoicely Reports")
 
+
 @app.get("/reports/revenue")
 def revenue_report(org_id: str, start: str, end: str):
     query = f"""

@@ -9,6 +9,7 @@ from db import get_conn
 app = FastAPI(title="Invoicely Reports")
 app.include_router(auth_router)
 
+
 @app.get("/reports/revenue")
 def revenue_report(org_id: str, start: str, end: str, user: dict = Depends(get_current_user)):
     query = f"""
