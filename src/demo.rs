@@ -157,7 +157,8 @@ pub fn history() -> Result<Vec<DemoCommit>, DemoError> {
             step: entry.step,
             author: Author::new(&who.name, &who.email),
             time,
-            message: entry.message,
+            // Like `git commit`, which ends every message with a newline.
+            message: format!("{}\n", entry.message.trim_end()),
             writes,
             deletes: entry.delete,
         });
