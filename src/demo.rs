@@ -202,7 +202,7 @@ pub fn expected_head() -> Result<String, DemoError> {
 
 /// Builds the demo git repository at `dest` (created if needed) and returns where it is.
 ///
-/// Idempotent: when `dest` already holds the demo at the same final commit nothing is
+/// Idempotent: when `dest` already holds the demo (branch `main` at the same final commit) nothing is
 /// written. A `dest` that holds anything else (other files, another repository, an older
 /// demo) is left alone and reported as [`DemoError::DestinationOccupied`].
 pub fn materialize(dest: &Path) -> Result<DemoInfo, DemoError> {
@@ -217,12 +217,12 @@ pub fn materialize(dest: &Path) -> Result<DemoInfo, DemoError> {
 
     if dest.exists() {
         if let Ok(repo) = Repository::open(dest) {
-            let head = repo
-                .head()
+            // The branch, not HEAD: the user may have checked out an older commit to look around.
+            let main = repo
+                .find_reference("refs/heads/main")
                 .ok()
-                .and_then(|h| h.peel_to_commit().ok())
-                .map(|c| c.id());
-            if head == Some(expected) {
+                .and_then(|r| r.target());
+            if main == Some(expected) {
                 return Ok(info(false));
             }
         }
@@ -600,6 +600,11 @@ mod tests {
             std::fs::metadata(&marker).unwrap().modified().unwrap(),
             before
         );
+        // Still the demo after the user checks out an older commit.
+        let repo = Repository::open(dir.path()).unwrap();
+        let older = commits_oldest_first(&repo)[10].id();
+        repo.set_head_detached(older).unwrap();
+        assert!(!materialize(dir.path()).unwrap().created);
     }
 
     #[test]
