@@ -202,9 +202,9 @@ pub fn expected_head() -> Result<String, DemoError> {
 
 /// Builds the demo git repository at `dest` (created if needed) and returns where it is.
 ///
-/// Idempotent: when `dest` already holds the demo (branch `main` at the same final commit) nothing is
-/// written. A `dest` that holds anything else (other files, another repository, an older
-/// demo) is left alone and reported as [`DemoError::DestinationOccupied`].
+/// Idempotent: when `dest` already holds the demo (branch `main` at the same final commit)
+/// nothing is written. A `dest` that holds anything else (other files, another repository,
+/// an older demo) is left alone and reported as [`DemoError::DestinationOccupied`].
 pub fn materialize(dest: &Path) -> Result<DemoInfo, DemoError> {
     let commits = history()?;
     let expected = replay_in_memory(&commits)?;
