@@ -7,6 +7,7 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 pub mod bench;
 pub mod catalogue;
+pub mod demo;
 pub mod extract;
 pub mod fixture;
 pub mod index;

@@ -1,0 +1,33 @@
+import { useEffect, useState } from "react";
+import { apiGet } from "@/lib/api";
+
+export interface DashboardStats {
+  outstanding: number;
+  paidThisMonth: number;
+  overdueCount: number;
+  revenueByMonth: { month: string; revenue: number }[];
+}
+
+export function useDashboardStats() {
+  const [stats, setStats] = useState<DashboardStats | null>(null);
+  const [loading, setLoading] = useState(true);
+
+  useEffect(() => {
+    apiGet<Omit<DashboardStats, "revenueByMonth">>("/dashboard-stats")
+      .then((totals) => {
+        // TODO: for now return mock data until the revenue endpoint exists
+        const revenueByMonth = [
+          { month: "Jan", revenue: 4200 },
+          { month: "Feb", revenue: 5100 },
+          { month: "Mar", revenue: 4800 },
+          { month: "Apr", revenue: 6300 },
+          { month: "May", revenue: 7100 },
+          { month: "Jun", revenue: 6900 },
+        ];
+        setStats({ ...totals, revenueByMonth });
+      })
+      .finally(() => setLoading(false));
+  }, []);
+
+  return { stats, loading };
+}
