@@ -49,6 +49,12 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Build the bundled demo repository (Invoicely, an AI-built SaaS) in the data folder and
+    /// triage it.
+    Demo {
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
     /// Time a full index against the floor (walk, read and tree-sitter parse only).
     Bench {
         repo: PathBuf,
@@ -150,6 +156,26 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     }
                     print(&out)
                 }
+            }
+        }
+        Command::Demo { format } => {
+            let data = match data_dir {
+                Some(d) => d.to_path_buf(),
+                None => plumb::workspace::default_data_dir().ok_or_else(|| Failure::from(WorkspaceError::NoDataDir))?,
+            };
+            let head = plumb::demo::expected_head().map_err(Failure::internal)?;
+            let dest = data.join("demo").join(format!("invoicely-{}", &head[..12]));
+            let demo = plumb::demo::materialize(&dest).map_err(Failure::internal)?;
+            let ws = Workspace::open(&demo.path, data_dir)?;
+            let summary = index_with_progress(&ws, &IndexOptions::default(), format)?;
+            match format {
+                Format::Json => print_json(&summary),
+                Format::Text => print(&format!(
+                    "Demo repository: {} ({} commits)\n{}",
+                    demo.path.display(),
+                    demo.commits,
+                    summary_text(&summary)
+                )),
             }
         }
         Command::Bench { repo, runs, threads } => {
