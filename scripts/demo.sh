@@ -14,6 +14,6 @@ target/release/plumb demo
 if [ -n "${DISPLAY:-}" ] && [ -z "${PLUMB_HEADLESS:-}" ]; then
   npm run build:ui >/dev/null
   cargo build --locked --release -p plumb-desktop
-  demo_path="$(target/release/plumb demo --format json >/dev/null && ls -d "${PLUMB_DATA_DIR:-${XDG_DATA_HOME:-$HOME/.local/share}/plumb}"/demo/invoicely-* | tail -n 1)"
+  demo_path="$(target/release/plumb demo --format json | sed -n 's/^  "repository": "\(.*\)",$/\1/p')"
   exec target/release/plumb-desktop "$demo_path"
 fi
