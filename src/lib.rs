@@ -3,5 +3,6 @@
 //! and the desktop shell (`src-tauri`) are two hosts of this library.
 
 pub mod fixture;
+pub mod graph;
 pub mod model;
 pub mod walk;
