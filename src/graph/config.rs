@@ -38,8 +38,13 @@ pub(crate) struct PathPattern {
 #[derive(Default)]
 struct RawTsOptions {
     base_url: Option<String>,
-    paths: Option<(Vec<(String, Vec<String>)>, String)>,
+    paths: Option<DeclaredPaths>,
     references: Vec<String>,
+}
+
+struct DeclaredPaths {
+    patterns: Vec<(String, Vec<String>)>,
+    declaring_dir: String,
 }
 
 const MAX_EXTENDS_DEPTH: usize = 8;
@@ -71,7 +76,7 @@ pub(crate) fn load_tsconfig(
 
 fn anchor(raw: &RawTsOptions) -> TsConfig {
     let paths = match &raw.paths {
-        Some((patterns, declaring_dir)) => {
+        Some(DeclaredPaths { patterns, declaring_dir }) => {
             let base = raw.base_url.clone().unwrap_or_else(|| declaring_dir.clone());
             patterns
                 .iter()
@@ -133,7 +138,7 @@ fn load_raw_tsconfig(
                     (pattern.clone(), targets)
                 })
                 .collect();
-            options.paths = Some((patterns, dir.to_string()));
+            options.paths = Some(DeclaredPaths { patterns, declaring_dir: dir.to_string() });
         }
     }
     if let Some(Value::Array(references)) = value.get("references") {

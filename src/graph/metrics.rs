@@ -4,6 +4,8 @@
 //! self-loops). petgraph's own `page_rank` compares every pair of nodes in each iteration
 //! (quadratic), too slow for 100,000 files, so PageRank is a linear power iteration here.
 
+use std::collections::HashMap;
+
 use petgraph::algo::kosaraju_scc;
 use petgraph::graph::{DiGraph, NodeIndex};
 
@@ -39,9 +41,9 @@ pub(crate) fn page_rank(successors: &[Vec<u32>], damping: f64, max_iterations: u
     rank
 }
 
-/// Strongly connected components with more than one file, plus files importing
-/// themselves. Each cycle is sorted; cycles are ordered by their first file.
-pub(crate) fn cycles(successors: &[Vec<u32>], self_imports: &[u32]) -> Vec<Vec<u32>> {
+/// Strongly connected components: each file's component id, numbered so that every
+/// import between two components goes from a higher id to a lower one (sinks first).
+pub(crate) fn components(successors: &[Vec<u32>]) -> Vec<u32> {
     let mut graph: DiGraph<(), ()> = DiGraph::with_capacity(successors.len(), 0);
     for _ in 0..successors.len() {
         graph.add_node(());
@@ -51,21 +53,84 @@ pub(crate) fn cycles(successors: &[Vec<u32>], self_imports: &[u32]) -> Vec<Vec<u
             graph.add_edge(NodeIndex::new(from), NodeIndex::new(to as usize), ());
         }
     }
-    // Kosaraju walks iteratively; petgraph's Tarjan recurses and a long import chain
-    // could overflow the stack.
-    let mut found: Vec<Vec<u32>> = kosaraju_scc(&graph)
-        .into_iter()
-        .filter(|component| component.len() > 1)
-        .map(|component| {
-            let mut files: Vec<u32> = component.into_iter().map(|n| n.index() as u32).collect();
-            files.sort_unstable();
-            files
-        })
-        .collect();
-    let in_component: std::collections::HashSet<u32> = found.iter().flatten().copied().collect();
-    found.extend(self_imports.iter().filter(|f| !in_component.contains(f)).map(|&f| vec![f]));
+    // Kosaraju walks iteratively (petgraph's Tarjan recurses, and a long import chain could
+    // overflow the stack) and returns components in reverse topological order.
+    let mut component_of = vec![0u32; successors.len()];
+    for (id, component) in kosaraju_scc(&graph).into_iter().enumerate() {
+        for node in component {
+            component_of[node.index()] = id as u32;
+        }
+    }
+    component_of
+}
+
+/// Components with more than one file, plus files importing themselves. Each cycle is
+/// sorted; cycles are ordered by their first file.
+pub(crate) fn cycles(component_of: &[u32], self_imports: &[u32]) -> Vec<Vec<u32>> {
+    let mut members: HashMap<u32, Vec<u32>> = HashMap::new();
+    for (file, &component) in component_of.iter().enumerate() {
+        members.entry(component).or_default().push(file as u32);
+    }
+    let alone = |file: u32| members.get(&component_of[file as usize]).is_some_and(|m| m.len() == 1);
+    let mut found: Vec<Vec<u32>> = self_imports.iter().filter(|&&f| alone(f)).map(|&f| vec![f]).collect();
+    found.extend(members.into_values().filter(|files| files.len() > 1));
     found.sort();
     found
+}
+
+/// For each (a, b) pair of files, whether an import path leads from either to the other.
+/// Dynamic programming over the component DAG with one bit per distinct endpoint
+/// component, in chunks to bound memory: O((files + edges) × endpoints / 64).
+pub(crate) fn linked_pairs(successors: &[Vec<u32>], component_of: &[u32], pairs: &[(u32, u32)]) -> Vec<bool> {
+    const CHUNK_BITS: usize = 4096;
+    let component_count = component_of.iter().max().map_or(0, |&m| m as usize + 1);
+    let mut component_successors: Vec<Vec<u32>> = vec![Vec::new(); component_count];
+    for (from, targets) in successors.iter().enumerate() {
+        let from_component = component_of[from];
+        for &to in targets {
+            let to_component = component_of[to as usize];
+            if to_component != from_component {
+                debug_assert!(to_component < from_component, "components are in reverse topological order");
+                component_successors[from_component as usize].push(to_component);
+            }
+        }
+    }
+    let mut endpoints: Vec<u32> = pairs
+        .iter()
+        .flat_map(|&(a, b)| [component_of[a as usize], component_of[b as usize]])
+        .collect();
+    endpoints.sort_unstable();
+    endpoints.dedup();
+
+    let mut linked: Vec<bool> =
+        pairs.iter().map(|&(a, b)| component_of[a as usize] == component_of[b as usize]).collect();
+    for chunk in endpoints.chunks(CHUNK_BITS) {
+        let bit_of: HashMap<u32, usize> = chunk.iter().enumerate().map(|(bit, &c)| (c, bit)).collect();
+        let words = chunk.len().div_ceil(64);
+        let mut reach = vec![0u64; component_count * words];
+        // Sinks first, so every successor is complete before its importers read it.
+        for component in 0..component_count {
+            let (done, rest) = reach.split_at_mut(component * words);
+            let own = &mut rest[..words];
+            if let Some(&bit) = bit_of.get(&(component as u32)) {
+                own[bit / 64] |= 1 << (bit % 64);
+            }
+            for &next in &component_successors[component] {
+                let theirs = &done[next as usize * words..(next as usize + 1) * words];
+                for (mine, their) in own.iter_mut().zip(theirs) {
+                    *mine |= their;
+                }
+            }
+        }
+        let reaches = |from: u32, to: u32| {
+            bit_of.get(&to).is_some_and(|&bit| reach[from as usize * words + bit / 64] & (1 << (bit % 64)) != 0)
+        };
+        for (is_linked, &(a, b)) in linked.iter_mut().zip(pairs) {
+            let (ca, cb) = (component_of[a as usize], component_of[b as usize]);
+            *is_linked |= reaches(ca, cb) || reaches(cb, ca);
+        }
+    }
+    linked
 }
 
 /// Communities by Louvain modularity optimisation on the undirected, weighted graph.
@@ -245,8 +310,17 @@ mod tests {
     #[test]
     fn cycles_include_self_imports_and_skip_acyclic_chains() {
         let successors = vec![vec![1], vec![2], vec![0], vec![0], vec![]];
-        assert_eq!(cycles(&successors, &[4]), vec![vec![0, 1, 2], vec![4]]);
-        assert!(cycles(&[vec![1], vec![2], vec![]], &[]).is_empty());
+        assert_eq!(cycles(&components(&successors), &[4]), vec![vec![0, 1, 2], vec![4]]);
+        assert!(cycles(&components(&[vec![1], vec![2], vec![]]), &[]).is_empty());
+    }
+
+    #[test]
+    fn linked_pairs_follow_paths_through_and_out_of_cycles() {
+        // 0 → 1 ⇄ 2 → 3;  4 → 3;  5 alone.
+        let successors = vec![vec![1], vec![2], vec![1, 3], vec![], vec![3], vec![]];
+        let component_of = components(&successors);
+        let pairs = [(0, 3), (3, 0), (2, 1), (0, 4), (4, 1), (5, 0)];
+        assert_eq!(linked_pairs(&successors, &component_of, &pairs), vec![true, true, true, false, false, false]);
     }
 
     #[test]

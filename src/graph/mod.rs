@@ -125,6 +125,8 @@ pub struct ImportGraph {
     pagerank: Vec<f64>,
     cycles: Vec<ImportCycle>,
     cycle_of: Vec<Option<usize>>,
+    /// Strongly connected component per file (see `metrics::components`).
+    component_of: Vec<u32>,
     community: Vec<usize>,
 }
 
@@ -141,8 +143,8 @@ pub fn build(files: &[SourceFile], read: &dyn Fn(&str) -> Option<String>) -> Imp
         .map(|file| file.imports.iter().map(|i| resolver.resolve(file.path, file.lang, &i.specifier)).collect())
         .collect();
 
-    let mut file_edges: BTreeMap<(FileId, FileId), (u32, u32)> = BTreeMap::new();
-    let mut external_sites: BTreeMap<(FileId, (&str, Ecosystem)), (u32, u32)> = BTreeMap::new();
+    let mut file_edges: BTreeMap<(FileId, FileId), SiteCount> = BTreeMap::new();
+    let mut external_sites: BTreeMap<(FileId, ExternalKey), SiteCount> = BTreeMap::new();
     let mut self_imports: BTreeSet<FileId> = BTreeSet::new();
     let mut unresolved = Vec::new();
     let mut unsupported_imports = 0;
@@ -174,7 +176,7 @@ pub fn build(files: &[SourceFile], read: &dyn Fn(&str) -> Option<String>) -> Imp
     }
     unresolved.sort_by(|a, b| (&a.path, a.line, &a.specifier).cmp(&(&b.path, b.line, &b.specifier)));
 
-    let mut external_ids: BTreeMap<(&str, Ecosystem), u32> = BTreeMap::new();
+    let mut external_ids: BTreeMap<ExternalKey, u32> = BTreeMap::new();
     for (_, key) in external_sites.keys() {
         external_ids.entry(*key).or_insert(0);
     }
@@ -206,8 +208,9 @@ pub fn build(files: &[SourceFile], read: &dyn Fn(&str) -> Option<String>) -> Imp
 
     let pagerank = metrics::page_rank(&successors, PAGE_RANK_DAMPING, PAGE_RANK_ITERATIONS);
     let self_imports: Vec<FileId> = self_imports.into_iter().collect();
+    let component_of = metrics::components(&successors);
     let mut cycle_of = vec![None; node_count];
-    let cycles: Vec<ImportCycle> = metrics::cycles(&successors, &self_imports)
+    let cycles: Vec<ImportCycle> = metrics::cycles(&component_of, &self_imports)
         .into_iter()
         .enumerate()
         .map(|(id, members)| {
@@ -234,11 +237,16 @@ pub fn build(files: &[SourceFile], read: &dyn Fn(&str) -> Option<String>) -> Imp
         pagerank,
         cycles,
         cycle_of,
+        component_of,
         community,
     }
 }
 
-fn count_site(slot: &mut (u32, u32), line: u32) {
+/// (number of import sites, first line).
+type SiteCount = (u32, u32);
+type ExternalKey<'a> = (&'a str, Ecosystem);
+
+fn count_site(slot: &mut SiteCount, line: u32) {
     slot.0 += 1;
     slot.1 = slot.1.min(line);
 }
@@ -373,24 +381,18 @@ impl ImportGraph {
     /// input order. Pairs naming a file not in the graph are left out (nothing to judge),
     /// and so are two Go files of one package folder (they share a namespace without imports).
     pub fn hidden_coupling<'p, P>(&self, pairs: &'p [P], ends: impl Fn(&P) -> (&str, &str)) -> Vec<&'p P> {
-        // One traversal per distinct endpoint, shared by all its pairs.
-        let mut reach_cache: HashMap<FileId, Vec<bool>> = HashMap::new();
-        let mut hidden = Vec::new();
+        let mut judged: Vec<(&'p P, (FileId, FileId))> = Vec::new();
         for pair in pairs {
             let (a, b) = ends(pair);
-            let (Some(&ia), Some(&ib)) = (self.index.get(a), self.index.get(b)) else {
-                continue;
-            };
-            if ia == ib || same_go_package(a, b) {
-                continue;
-            }
-            let forward = reach_cache.entry(ia).or_insert_with(|| self.reach(&[ia]))[ib as usize];
-            let linked = forward || reach_cache.entry(ib).or_insert_with(|| self.reach(&[ib]))[ia as usize];
-            if !linked {
-                hidden.push(pair);
+            if let (Some(&ia), Some(&ib)) = (self.index.get(a), self.index.get(b)) {
+                if ia != ib && !same_go_package(a, b) {
+                    judged.push((pair, (ia, ib)));
+                }
             }
         }
-        hidden
+        let ids: Vec<(FileId, FileId)> = judged.iter().map(|(_, ids)| *ids).collect();
+        let linked = metrics::linked_pairs(&self.successors, &self.component_of, &ids);
+        judged.into_iter().zip(linked).filter(|(_, linked)| !linked).map(|((pair, _), _)| pair).collect()
     }
 
     pub fn report(&self) -> GraphReport {

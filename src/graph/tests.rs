@@ -684,3 +684,4 @@ fn a_large_repository_builds_with_linear_work() {
     assert_eq!(metrics.iter().find(|m| m.path == "src/lib/client.ts").unwrap().fan_in, 30_000);
     assert_eq!(graph.external().len(), 1);
 }
+
