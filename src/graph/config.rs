@@ -13,9 +13,7 @@ pub type ReadFile<'r> = &'r dyn Fn(&str) -> Option<String>;
 /// Parses JSON with comments and trailing commas (tsconfig, jsconfig, package.json).
 pub(crate) fn parse_jsonc(text: &str) -> Option<Value> {
     let options = jsonc_parser::ParseOptions::default();
-    jsonc_parser::parse_to_serde_value::<Option<Value>>(text, &options)
-        .ok()
-        .flatten()
+    jsonc_parser::parse_to_serde_value::<Option<Value>>(text, &options).ok().flatten()
 }
 
 /// The options of one tsconfig/jsconfig after following its `extends` chain.
@@ -211,10 +209,7 @@ pub(crate) fn parse_package_json(text: &str) -> Option<PackageJson> {
     };
     Some(PackageJson {
         name: field("name"),
-        entry_fields: ["source", "module", "main", "types", "typings"]
-            .iter()
-            .filter_map(|key| field(key))
-            .collect(),
+        entry_fields: ["source", "module", "main", "types", "typings"].iter().filter_map(|key| field(key)).collect(),
         exports: value.get("exports").cloned(),
         imports: value.get("imports").cloned(),
         workspaces,

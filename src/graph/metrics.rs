@@ -95,10 +95,8 @@ pub(crate) fn linked_pairs(successors: &[Vec<u32>], component_of: &[u32], pairs:
             }
         }
     }
-    let mut endpoints: Vec<u32> = pairs
-        .iter()
-        .flat_map(|&(a, b)| [component_of[a as usize], component_of[b as usize]])
-        .collect();
+    let mut endpoints: Vec<u32> =
+        pairs.iter().flat_map(|&(a, b)| [component_of[a as usize], component_of[b as usize]]).collect();
     endpoints.sort_unstable();
     endpoints.dedup();
 
@@ -109,13 +107,13 @@ pub(crate) fn linked_pairs(successors: &[Vec<u32>], component_of: &[u32], pairs:
         let words = chunk.len().div_ceil(64);
         let mut reach = vec![0u64; component_count * words];
         // Sinks first, so every successor is complete before its importers read it.
-        for component in 0..component_count {
+        for (component, next_components) in component_successors.iter().enumerate() {
             let (done, rest) = reach.split_at_mut(component * words);
             let own = &mut rest[..words];
             if let Some(&bit) = bit_of.get(&(component as u32)) {
                 own[bit / 64] |= 1 << (bit % 64);
             }
-            for &next in &component_successors[component] {
+            for &next in next_components {
                 let theirs = &done[next as usize * words..(next as usize + 1) * words];
                 for (mine, their) in own.iter_mut().zip(theirs) {
                     *mine |= their;

@@ -342,11 +342,7 @@ impl ImportGraph {
     {
         let starts: Vec<FileId> = entries.into_iter().filter_map(|e| self.index.get(e.as_ref()).copied()).collect();
         let seen = self.reach(&starts);
-        seen.iter()
-            .enumerate()
-            .filter(|(_, &reached)| reached)
-            .map(|(id, _)| self.files[id].clone())
-            .collect()
+        seen.iter().enumerate().filter(|(_, &reached)| reached).map(|(id, _)| self.files[id].clone()).collect()
     }
 
     fn reach(&self, starts: &[FileId]) -> Vec<bool> {

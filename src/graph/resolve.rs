@@ -49,7 +49,10 @@ pub enum Ecosystem {
 pub enum Resolution {
     /// One file; every non-test file of the folder for a Go package.
     Files(Vec<FileId>),
-    External { name: String, ecosystem: Ecosystem },
+    External {
+        name: String,
+        ecosystem: Ecosystem,
+    },
     /// A local import (relative, aliased, workspace package, local Python package) whose
     /// target is not in the repository.
     Unresolved,
@@ -69,7 +72,8 @@ const WRITTEN_TO_SOURCE: &[(&str, &[&str])] = &[
 ];
 /// Build output folders that a package.json may point at while only sources are checked in.
 const BUILD_FOLDERS: &[&str] = &["dist", "build", "lib", "out", "esm", "cjs", "es", "types"];
-const VITE_CONFIGS: &[&str] = &["vite.config.ts", "vite.config.js", "vite.config.mjs", "vite.config.mts", "vite.config.cjs"];
+const VITE_CONFIGS: &[&str] =
+    &["vite.config.ts", "vite.config.js", "vite.config.mjs", "vite.config.mts", "vite.config.cjs"];
 const PYTHON_PROJECT_MARKERS: &[&str] = &["pyproject.toml", "setup.py", "setup.cfg", "manage.py"];
 
 /// Resolves specifiers against one repository snapshot. Build once, then resolve from many
@@ -107,9 +111,10 @@ impl<'a> Resolver<'a> {
             .filter(|p| is_config_name(file_name(p)))
             .cloned()
             .collect();
-        for name in ["package.json", "tsconfig.json", "jsconfig.json", "pnpm-workspace.yaml", "go.mod", "svelte.config.js"]
-            .iter()
-            .chain(VITE_CONFIGS)
+        for name in
+            ["package.json", "tsconfig.json", "jsconfig.json", "pnpm-workspace.yaml", "go.mod", "svelte.config.js"]
+                .iter()
+                .chain(VITE_CONFIGS)
         {
             if !index.contains_key(name) && read(name).is_some() {
                 config_paths.push(name.to_string());
@@ -555,11 +560,7 @@ fn strip_query(specifier: &str) -> &str {
 /// The package a bare specifier names: `@scope/name` or `name`, without a subpath.
 pub(crate) fn package_name(specifier: &str) -> &str {
     let mut slashes = specifier.match_indices('/').map(|(i, _)| i);
-    let end = if specifier.starts_with('@') {
-        slashes.nth(1)
-    } else {
-        slashes.next()
-    };
+    let end = if specifier.starts_with('@') { slashes.nth(1) } else { slashes.next() };
     end.map_or(specifier, |i| &specifier[..i])
 }
 

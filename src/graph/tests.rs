@@ -102,11 +102,8 @@ impl Fixture {
     }
 
     fn graph(&self) -> ImportGraph {
-        let sources: Vec<SourceFile> = self
-            .files
-            .iter()
-            .map(|(path, lang, imports)| SourceFile { path, lang: *lang, imports })
-            .collect();
+        let sources: Vec<SourceFile> =
+            self.files.iter().map(|(path, lang, imports)| SourceFile { path, lang: *lang, imports }).collect();
         build(&sources, &|p: &str| self.text.get(p).cloned())
     }
 }
@@ -174,12 +171,7 @@ const Settings = lazy(() => import('@/pages/Settings'))
     ]);
     assert_eq!(
         imports(&graph, "src/App.tsx"),
-        vec![
-            "pkg:@tanstack/react-query",
-            "src/components/Header.tsx",
-            "src/lib/supabase.ts",
-            "src/pages/Settings.tsx",
-        ]
+        vec!["pkg:@tanstack/react-query", "src/components/Header.tsx", "src/lib/supabase.ts", "src/pages/Settings.tsx",]
     );
     assert_eq!(imports(&graph, "src/main.tsx"), vec!["pkg:react", "pkg:react-dom", "src/App.tsx", "src/index.css"]);
     assert_eq!(imports(&graph, "src/components/Header.tsx"), vec!["src/assets/logo.svg"]);
@@ -278,10 +270,7 @@ import { Badge } from '@acme/ui/badge'
             "pkg:@acme/codegen",
         ]
     );
-    assert_eq!(
-        unresolved(&graph),
-        vec![("apps/web/app/page.tsx".to_string(), "@acme/ui/badge".to_string())]
-    );
+    assert_eq!(unresolved(&graph), vec![("apps/web/app/page.tsx".to_string(), "@acme/ui/badge".to_string())]);
 }
 
 #[test]
@@ -375,10 +364,7 @@ from app.services import billing
         imports(&graph, "backend/scripts/seed.py"),
         vec!["backend/app/models/user.py", "backend/scripts/helpers.py"]
     );
-    assert_eq!(
-        unresolved(&graph),
-        vec![("backend/app/routers/users.py".to_string(), "..db".to_string())]
-    );
+    assert_eq!(unresolved(&graph), vec![("backend/app/routers/users.py".to_string(), "..db".to_string())]);
     let python: Vec<&str> =
         graph.external().iter().filter(|p| p.ecosystem == Ecosystem::Python).map(|p| p.name.as_str()).collect();
     assert_eq!(python, vec!["fastapi", "os", "pydantic_settings", "random", "sqlalchemy", "stripe"]);
@@ -499,7 +485,11 @@ fn import_cycle_is_reported_and_files_outside_it_are_not() {
         cycles,
         vec![
             vec!["src/legacy/self.js".to_string()],
-            vec!["src/store/cart.ts".to_string(), "src/store/pricing.ts".to_string(), "src/store/session.ts".to_string()],
+            vec![
+                "src/store/cart.ts".to_string(),
+                "src/store/pricing.ts".to_string(),
+                "src/store/session.ts".to_string()
+            ],
         ]
     );
     let metrics = graph.metrics();
@@ -576,11 +566,11 @@ fn hidden_coupling_keeps_only_pairs_without_any_import_path() {
         ("internal/store/orders.go", "package store\n"),
     ]);
     let pairs = vec![
-        ("src/api/orders.ts", "src/db/client.ts", 0.9),      // linked through the service
-        ("src/db/client.ts", "src/api/orders.ts", 0.9),      // same, other direction
+        ("src/api/orders.ts", "src/db/client.ts", 0.9), // linked through the service
+        ("src/db/client.ts", "src/api/orders.ts", 0.9), // same, other direction
         ("src/api/orders.ts", "src/emails/receipt.ts", 0.8), // hidden
-        ("src/db/client.ts", "prisma/schema.prisma", 0.7),   // hidden: schema is not imported
-        ("src/api/orders.ts", "src/api/deleted.ts", 0.6),    // no longer in the tree
+        ("src/db/client.ts", "prisma/schema.prisma", 0.7), // hidden: schema is not imported
+        ("src/api/orders.ts", "src/api/deleted.ts", 0.6), // no longer in the tree
         ("internal/store/store.go", "internal/store/orders.go", 0.9), // one Go package
     ];
     let hidden = graph.hidden_coupling(&pairs, |p| (p.0, p.1));
@@ -651,7 +641,10 @@ fn languages_without_a_resolver_are_counted_not_guessed() {
 #[test]
 fn sveltekit_lib_alias_and_jsconfig_base_url() {
     let graph = graph_of(&[
-        ("svelte.config.js", "import adapter from '@sveltejs/adapter-auto'\nexport default { kit: { adapter: adapter() } }\n"),
+        (
+            "svelte.config.js",
+            "import adapter from '@sveltejs/adapter-auto'\nexport default { kit: { adapter: adapter() } }\n",
+        ),
         ("src/routes/+page.ts", "import { load } from '$lib/server/db'\nimport { browser } from '$app/environment'\n"),
         ("src/lib/server/db.ts", ""),
         ("legacy/jsconfig.json", r#"{ "compilerOptions": { "baseUrl": "src" } }"#),
@@ -684,4 +677,3 @@ fn a_large_repository_builds_with_linear_work() {
     assert_eq!(metrics.iter().find(|m| m.path == "src/lib/client.ts").unwrap().fan_in, 30_000);
     assert_eq!(graph.external().len(), 1);
 }
-
