@@ -254,6 +254,43 @@ fn unquote(s: &str) -> String {
     s.trim().trim_matches(|c| c == '\'' || c == '"').trim().to_string()
 }
 
+/// The `imports` of a Deno config or import map as aliases, following a deno.json's
+/// `importMap` reference one level. Keys ending in `/` map prefixes, as in import maps.
+pub(crate) fn parse_import_map(text: &str, path: &str, read: ReadFile) -> Vec<Alias> {
+    import_map_aliases(text, path, Some(read))
+}
+
+fn import_map_aliases(text: &str, path: &str, follow: Option<ReadFile>) -> Vec<Alias> {
+    let Some(value) = parse_jsonc(text) else {
+        return Vec::new();
+    };
+    let dir = parent_dir(path);
+    let mut aliases = Vec::new();
+    if let Some(Value::Object(imports)) = value.get("imports") {
+        for (find, target) in imports {
+            let Some(target) = target.as_str() else {
+                continue;
+            };
+            let target = if target.starts_with("./") || target.starts_with("../") || target.starts_with('/') {
+                match join(dir, target.trim_start_matches('/')) {
+                    Some(local) => AliasTarget::Local(local),
+                    None => continue,
+                }
+            } else {
+                AliasTarget::Bare(target.to_string())
+            };
+            aliases.push(Alias { find: find.clone(), target });
+        }
+    }
+    let referenced = value.get("importMap").and_then(Value::as_str).and_then(|p| join(dir, p));
+    if let (Some(read), Some(map_path)) = (follow, referenced) {
+        if let Some(map_text) = read(&map_path) {
+            aliases.extend(import_map_aliases(&map_text, &map_path, None));
+        }
+    }
+    aliases
+}
+
 /// A Go module declared by a go.mod: its path and the modules it requires.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct GoModule {

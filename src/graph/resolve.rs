@@ -23,8 +23,8 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::config::{
-    load_tsconfig, parse_aliases, parse_go_mod, parse_package_json, parse_pnpm_workspace, Alias, AliasFlavor,
-    AliasTarget, GoModule, PackageJson, ReadFile, TsConfig,
+    load_tsconfig, parse_aliases, parse_go_mod, parse_import_map, parse_package_json, parse_pnpm_workspace, Alias,
+    AliasFlavor, AliasTarget, GoModule, PackageJson, ReadFile, TsConfig,
 };
 use super::path::{ancestors, is_within, join, parent_dir};
 use crate::model::Lang;
@@ -72,8 +72,19 @@ const WRITTEN_TO_SOURCE: &[(&str, &[&str])] = &[
 ];
 /// Build output folders that a package.json may point at while only sources are checked in.
 const BUILD_FOLDERS: &[&str] = &["dist", "build", "lib", "out", "esm", "cjs", "es", "types"];
-const VITE_CONFIGS: &[&str] =
-    &["vite.config.ts", "vite.config.js", "vite.config.mjs", "vite.config.mts", "vite.config.cjs"];
+const VITE_CONFIGS: &[&str] = &[
+    "vite.config.ts",
+    "vite.config.js",
+    "vite.config.mjs",
+    "vite.config.mts",
+    "vite.config.cjs",
+    "vitest.config.ts",
+    "vitest.config.js",
+    "vitest.config.mjs",
+    "vitest.config.mts",
+];
+/// Deno configs and import maps (Supabase edge functions keep one per functions folder).
+const IMPORT_MAPS: &[&str] = &["deno.json", "deno.jsonc", "import_map.json"];
 const PYTHON_PROJECT_MARKERS: &[&str] = &["pyproject.toml", "setup.py", "setup.cfg", "manage.py"];
 
 /// Resolves specifiers against one repository snapshot. Build once, then resolve from many
@@ -115,6 +126,7 @@ impl<'a> Resolver<'a> {
             ["package.json", "tsconfig.json", "jsconfig.json", "pnpm-workspace.yaml", "go.mod", "svelte.config.js"]
                 .iter()
                 .chain(VITE_CONFIGS)
+                .chain(IMPORT_MAPS)
         {
             if !index.contains_key(name) && read(name).is_some() {
                 config_paths.push(name.to_string());
@@ -172,6 +184,12 @@ impl<'a> Resolver<'a> {
                             find: "$lib".into(),
                             target: AliasTarget::Local(join(&dir, "src/lib").unwrap_or_default()),
                         });
+                        self.aliases.entry(dir).or_default().extend(aliases);
+                    }
+                }
+                name if IMPORT_MAPS.contains(&name) => {
+                    if let Some(text) = read(path) {
+                        let aliases = parse_import_map(&text, path, read);
                         self.aliases.entry(dir).or_default().extend(aliases);
                     }
                 }
@@ -312,6 +330,9 @@ impl<'a> Resolver<'a> {
                         return self.files_or_unresolved(join(target, rest).and_then(|p| self.probe(&p)));
                     }
                     AliasTarget::Bare(bare) => specifier = format!("{bare}{rest}"),
+                }
+                if let Some(external) = js_scheme_external(&specifier) {
+                    return external;
                 }
             }
         }
@@ -547,6 +568,7 @@ fn is_config_name(name: &str) -> bool {
         name,
         "package.json" | "tsconfig.json" | "jsconfig.json" | "pnpm-workspace.yaml" | "go.mod" | "svelte.config.js"
     ) || VITE_CONFIGS.contains(&name)
+        || IMPORT_MAPS.contains(&name)
 }
 
 fn is_relative(specifier: &str) -> bool {

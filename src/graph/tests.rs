@@ -677,3 +677,39 @@ fn a_large_repository_builds_with_linear_work() {
     assert_eq!(metrics.iter().find(|m| m.path == "src/lib/client.ts").unwrap().fan_in, 30_000);
     assert_eq!(graph.external().len(), 1);
 }
+
+#[test]
+fn deno_import_map_and_package_subpath_imports() {
+    let graph = graph_of(&[
+        (
+            "supabase/functions/deno.json",
+            r#"{
+  "imports": {
+    "@shared/": "./_shared/",
+    "stripe": "npm:stripe@14.10.0",
+    "std/": "https://deno.land/std@0.224.0/",
+  },
+}"#,
+        ),
+        (
+            "supabase/functions/stripe-webhook/index.ts",
+            "import Stripe from 'stripe'\nimport { cors } from '@shared/cors.ts'\nimport { serve } from 'std/http/server.ts'\n",
+        ),
+        ("supabase/functions/_shared/cors.ts", ""),
+        (
+            "package.json",
+            r##"{ "name": "api", "type": "module", "imports": { "#db": "./src/db/index.js", "#lib/*": "./src/lib/*.js" } }"##,
+        ),
+        ("src/server.ts", "import { db } from '#db'\nimport { sign } from '#lib/jwt'\nimport { nope } from '#missing'\n"),
+        ("src/db/index.ts", ""),
+        ("src/lib/jwt.ts", ""),
+    ]);
+    assert_eq!(
+        imports(&graph, "supabase/functions/stripe-webhook/index.ts"),
+        vec!["pkg:std", "pkg:stripe", "supabase/functions/_shared/cors.ts"]
+    );
+    let stripe = graph.external().iter().find(|p| p.name == "stripe").unwrap();
+    assert_eq!(stripe.ecosystem, Ecosystem::Npm);
+    assert_eq!(imports(&graph, "src/server.ts"), vec!["src/db/index.ts", "src/lib/jwt.ts"]);
+    assert_eq!(unresolved(&graph), vec![("src/server.ts".to_string(), "#missing".to_string())]);
+}
