@@ -423,6 +423,15 @@ fn evaluate(expr: &[Token], dir: &str, flavor: AliasFlavor) -> Option<AliasTarge
             AliasTarget::Bare(value.clone())
         });
     }
+    // `new URL('./src', import.meta.url).pathname`
+    if let [Token::Ident(new), Token::Ident(url), rest @ ..] = expr {
+        if new == "new" && url == "URL" {
+            let (close, url_args) = call_args(rest)?;
+            let tail = &rest[close + 1..];
+            let is_pathname = matches!(tail, [Token::Punct('.'), Token::Ident(p)] if p == "pathname");
+            return if is_pathname { url_relative_to_config(url_args, dir) } else { None };
+        }
+    }
     // Drop a namespace (`path.`, `url.`, `node_path.`) before the function name.
     let expr = match expr {
         [Token::Ident(_), Token::Punct('.'), rest @ ..] if matches!(rest.first(), Some(Token::Ident(_))) => rest,
@@ -445,17 +454,22 @@ fn evaluate(expr: &[Token], dir: &str, flavor: AliasFlavor) -> Option<AliasTarge
         }
         "fileURLToPath" => match args {
             [Token::Ident(new), Token::Ident(url), rest @ ..] if new == "new" && url == "URL" => {
-                let (_, url_args) = call_args(rest)?;
-                let parts = split_top_level(url_args);
-                match parts.as_slice() {
-                    [[Token::Str(relative)], base] if is_import_meta_url(base) => {
-                        Some(AliasTarget::Local(join(dir, relative)?))
-                    }
-                    _ => None,
+                let (close, url_args) = call_args(rest)?;
+                if close + 1 != rest.len() {
+                    return None;
                 }
+                url_relative_to_config(url_args, dir)
             }
             _ => None,
         },
+        _ => None,
+    }
+}
+
+/// The arguments of `new URL('./src', import.meta.url)` as a folder beside the config.
+fn url_relative_to_config(url_args: &[Token], dir: &str) -> Option<AliasTarget> {
+    match split_top_level(url_args).as_slice() {
+        [[Token::Str(relative)], base] if is_import_meta_url(base) => Some(AliasTarget::Local(join(dir, relative)?)),
         _ => None,
     }
 }
@@ -686,6 +700,8 @@ export default defineConfig({
       { find: '@', replacement: fileURLToPath(new URL('./src', import.meta.url)) },
       { find: /^~\/(.*)$/, replacement: '/src/$1' },
       { find: 'lib', replacement: resolve(process.cwd(), 'src/lib') },
+      { find: '~', replacement: new URL('./src/', import.meta.url).pathname },
+      { find: 'x', replacement: new URL('./x', import.meta.url).href },
     ],
   },
 })
@@ -696,6 +712,7 @@ export default defineConfig({
             vec![
                 Alias { find: "@".into(), target: local("src") },
                 Alias { find: "lib".into(), target: local("src/lib") },
+                Alias { find: "~".into(), target: local("src") },
             ]
         );
     }

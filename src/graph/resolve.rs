@@ -4,6 +4,15 @@
 //! Everything is read from the file set and from small configuration files through the
 //! caller's `read` closure; nothing touches the file system or runs code.
 //!
+//! Configuration read (found by name among the files; root-level ones also asked of
+//! `read`): tsconfig.json / jsconfig.json (nearest one per file; JSONC; `extends` chains,
+//! array form, workspace or `node_modules` package targets; `references` when the file
+//! itself has no `baseUrl`/`paths`), package.json (`name`, `exports`, `imports`, `main`,
+//! `module`, `source`, `types`, `workspaces`), pnpm-workspace.yaml, vite.config.* and
+//! vitest.config.* (`resolve.alias`, literal forms only), svelte.config.js (`$lib` and
+//! `kit.alias`), deno.json / deno.jsonc / import_map.json (`imports`, `importMap`), go.mod.
+//! Files under `node_modules/` are never configuration.
+//!
 //! What each language's specifiers are expected to look like:
 //! - JavaScript/TypeScript: the module string (`./x`, `@/lib/db`, `react`, `npm:zod@3`).
 //!   A `?query` suffix (Vite's `?raw`, `?worker`) is ignored.
@@ -300,6 +309,10 @@ impl<'a> Resolver<'a> {
 
     // ---------------------------------------------------------------- JavaScript / TypeScript
 
+    /// In order: URL / `npm:` / `jsr:` / `node:` → external; relative and `/`-rooted paths;
+    /// Vite, SvelteKit and Deno aliases of the nearest config; the nearest tsconfig's `paths`
+    /// then `baseUrl`; `#subpath` imports of the nearest package.json; workspace packages by
+    /// name; anything else is an external package.
     fn resolve_js(&self, importer: &str, raw: &str) -> Resolution {
         let specifier = strip_query(raw);
         if specifier.is_empty() {
