@@ -21,6 +21,8 @@
 //!   The module with one imported name appended (`.x`, `pkg.mod.func`) works too: when the
 //!   full path is no module, the last part is dropped once. A name defined inside
 //!   `__init__.py` and written as `.name` is therefore unresolved: emit the module as written.
+//! - Rust: the `use` path (`crate::model::Lang`, `super::x`, `serde::Serialize`); a
+//!   `{…}` group, `*` or `as` rename is cut off, so `crate::a::{b, c}` links to module `a`.
 //! - Go: the import path (`github.com/acme/shop/internal/db`, `net/http`). A package import
 //!   links to every non-test `.go` file of the package folder, because a Go file depends on
 //!   the whole package.
@@ -52,6 +54,8 @@ pub enum Ecosystem {
     Url,
     Python,
     Go,
+    /// Rust crates (the standard library included, as `std`, `core`, `alloc`).
+    Cargo,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -113,6 +117,10 @@ pub struct Resolver<'a> {
     /// Required module paths from every go.mod, longest first.
     go_requires: Vec<String>,
     go_packages: HashMap<&'a str, Vec<FileId>>,
+    /// Folders holding a Cargo.toml with a `[package]`.
+    rust_crates: HashMap<String, ()>,
+    /// Crate name (as written in code: `-` → `_`) → folder.
+    rust_crates_by_name: HashMap<String, String>,
     /// Dotted module name → (source root, file), in file order.
     python_modules: HashMap<String, Vec<(&'a str, FileId)>>,
     python_top_level: HashSet<String>,
@@ -131,11 +139,18 @@ impl<'a> Resolver<'a> {
             .filter(|p| is_config_name(file_name(p)))
             .cloned()
             .collect();
-        for name in
-            ["package.json", "tsconfig.json", "jsconfig.json", "pnpm-workspace.yaml", "go.mod", "svelte.config.js"]
-                .iter()
-                .chain(VITE_CONFIGS)
-                .chain(IMPORT_MAPS)
+        for name in [
+            "Cargo.toml",
+            "package.json",
+            "tsconfig.json",
+            "jsconfig.json",
+            "pnpm-workspace.yaml",
+            "go.mod",
+            "svelte.config.js",
+        ]
+        .iter()
+        .chain(VITE_CONFIGS)
+        .chain(IMPORT_MAPS)
         {
             if !index.contains_key(name) && read(name).is_some() {
                 config_paths.push(name.to_string());
@@ -156,6 +171,8 @@ impl<'a> Resolver<'a> {
             python_modules: HashMap::new(),
             python_top_level: HashSet::new(),
             python_package_dirs: HashSet::new(),
+            rust_crates: HashMap::new(),
+            rust_crates_by_name: HashMap::new(),
         };
         resolver.read_configs(&config_paths, read);
         resolver.index_go();
@@ -177,6 +194,12 @@ impl<'a> Resolver<'a> {
                 "pnpm-workspace.yaml" => {
                     if let Some(text) = read(path) {
                         workspace_globs.extend(parse_pnpm_workspace(&text).into_iter().map(|g| (dir.clone(), g)));
+                    }
+                }
+                "Cargo.toml" => {
+                    if let Some(name) = read(path).as_deref().and_then(parse_cargo_crate_name) {
+                        self.rust_crates_by_name.entry(name).or_insert_with(|| dir.clone());
+                        self.rust_crates.insert(dir, ());
                     }
                 }
                 "go.mod" => {
@@ -303,6 +326,7 @@ impl<'a> Resolver<'a> {
             Lang::TypeScript | Lang::Tsx | Lang::JavaScript => self.resolve_js(importer, specifier),
             Lang::Python => self.resolve_python(importer, specifier),
             Lang::Go => self.resolve_go(importer, specifier),
+            Lang::Rust => self.resolve_rust(importer, specifier),
             _ => Resolution::Unsupported,
         }
     }
@@ -533,6 +557,61 @@ impl<'a> Resolver<'a> {
             .or_else(|| lookup(format!("{module_path}/__init__.pyi")))
     }
 
+    // ---------------------------------------------------------------- Rust
+
+    /// `use` paths: `crate::`, `self::`, `super::` and paths relative to the current module
+    /// map to module files (`a/b.rs`, `a/b/mod.rs`; trailing item names are dropped); a
+    /// workspace crate's name maps into that crate; anything else is an external crate.
+    fn resolve_rust(&self, importer: &str, specifier: &str) -> Resolution {
+        let path = rust_use_path(specifier);
+        let segments: Vec<&str> = path.split("::").filter(|s| !s.is_empty()).collect();
+        let Some(&first) = segments.first() else {
+            return Resolution::Unresolved;
+        };
+        let crate_dir = self.nearest(parent_dir(importer), &self.rust_crates).map(|(dir, _)| dir);
+        let module = crate_dir.map(|dir| rust_module_of(importer, dir)).unwrap_or_default();
+        // The longest module prefix of base + rest, keeping at least `keep` segments.
+        let find = |base: &[&str], rest: &[&str], keep: usize| {
+            let full: Vec<&str> = base.iter().chain(rest).copied().collect();
+            self.rust_module_file(crate_dir?, &full, keep)
+        };
+        match first {
+            "crate" => self.files_or_unresolved(find(&[], &segments[1..], 0)),
+            "self" => self.files_or_unresolved(find(&module, &segments[1..], module.len())),
+            "super" => {
+                let supers = segments.iter().take_while(|s| **s == "super").count();
+                match module.len().checked_sub(supers) {
+                    Some(depth) => self.files_or_unresolved(find(&module[..depth], &segments[supers..], depth)),
+                    None => Resolution::Unresolved,
+                }
+            }
+            _ => {
+                // 2018 uniform paths: a child module of the current one comes first.
+                if let Some(id) = find(&module, &segments, module.len() + 1) {
+                    return Resolution::Files(vec![id]);
+                }
+                if let Some(dir) = self.rust_crates_by_name.get(first) {
+                    return self.files_or_unresolved(self.rust_module_file(dir, &segments[1..], 0));
+                }
+                Resolution::External { name: first.to_string(), ecosystem: Ecosystem::Cargo }
+            }
+        }
+    }
+
+    /// The file of the longest module prefix of `segments` (at least `keep` segments) in
+    /// the crate at `crate_dir`.
+    fn rust_module_file(&self, crate_dir: &str, segments: &[&str], keep: usize) -> Option<FileId> {
+        let src = join(crate_dir, "src")?;
+        let lookup = |candidate: String| self.index.get(candidate.as_str()).copied();
+        (keep..=segments.len()).rev().find_map(|n| {
+            if n == 0 {
+                return lookup(format!("{src}/lib.rs")).or_else(|| lookup(format!("{src}/main.rs")));
+            }
+            let module = segments[..n].join("/");
+            lookup(format!("{src}/{module}.rs")).or_else(|| lookup(format!("{src}/{module}/mod.rs")))
+        })
+    }
+
     // ---------------------------------------------------------------- Go
 
     fn resolve_go(&self, importer: &str, specifier: &str) -> Resolution {
@@ -564,6 +643,57 @@ impl<'a> Resolver<'a> {
     }
 }
 
+/// `pub use crate::a::{b, c as d};` → `crate::a`; `self::x::*` → `self::x`.
+fn rust_use_path(specifier: &str) -> &str {
+    let mut path = specifier.trim().trim_end_matches(';').trim();
+    for prefix in ["pub(crate) ", "pub ", "use "] {
+        path = path.strip_prefix(prefix).unwrap_or(path).trim_start();
+    }
+    let path = path.split(['{', ' ']).next().unwrap_or(path);
+    path.trim_start_matches("::").trim_end_matches('*').trim_end_matches("::")
+}
+
+/// The module path of a file inside a crate: `src/a/b.rs` → `[a, b]`, `src/a/mod.rs` →
+/// `[a]`; `src/lib.rs`, `src/main.rs`, `src/bin/*` and files outside `src/` are crate roots.
+fn rust_module_of<'p>(importer: &'p str, crate_dir: &str) -> Vec<&'p str> {
+    let src = if crate_dir.is_empty() { "src/".to_string() } else { format!("{crate_dir}/src/") };
+    let Some(relative) = importer.strip_prefix(src.as_str()).and_then(|r| r.strip_suffix(".rs")) else {
+        return Vec::new();
+    };
+    let mut segments: Vec<&str> = relative.split('/').collect();
+    if matches!(segments.as_slice(), ["lib"] | ["main"]) || segments.first() == Some(&"bin") {
+        return Vec::new();
+    }
+    if segments.last() == Some(&"mod") {
+        segments.pop();
+    }
+    segments
+}
+
+/// The crate name code uses for a Cargo.toml: `[lib] name`, else `[package] name`, with
+/// `-` as `_`. `None` for a virtual workspace manifest.
+fn parse_cargo_crate_name(text: &str) -> Option<String> {
+    let mut section = "";
+    let (mut package, mut lib) = (None, None);
+    for line in text.lines() {
+        let line = line.split('#').next().unwrap_or("").trim();
+        if line.starts_with('[') {
+            section = line;
+            continue;
+        }
+        let Some(value) = line.strip_prefix("name").map(str::trim_start).and_then(|r| r.strip_prefix('=')) else {
+            continue;
+        };
+        let value = value.trim().trim_matches('"').to_string();
+        match section {
+            "[package]" => package = Some(value),
+            "[lib]" => lib = Some(value),
+            _ => {}
+        }
+    }
+    lib.or(package).map(|name| name.replace('-', "_"))
+}
+
 /// How many dotted parts of a Python specifier to try: all of them, then all but the last
 /// (an imported name appended to the module), but never none, so that a missing
 /// `from ..db import x` stays unresolved instead of landing on `../__init__.py`.
@@ -579,7 +709,13 @@ fn file_name(path: &str) -> &str {
 fn is_config_name(name: &str) -> bool {
     matches!(
         name,
-        "package.json" | "tsconfig.json" | "jsconfig.json" | "pnpm-workspace.yaml" | "go.mod" | "svelte.config.js"
+        "package.json"
+            | "tsconfig.json"
+            | "jsconfig.json"
+            | "pnpm-workspace.yaml"
+            | "go.mod"
+            | "svelte.config.js"
+            | "Cargo.toml"
     ) || VITE_CONFIGS.contains(&name)
         || IMPORT_MAPS.contains(&name)
 }

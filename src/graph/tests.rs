@@ -13,6 +13,7 @@ fn lang_of(path: &str) -> Lang {
         "py" => Lang::Python,
         "go" => Lang::Go,
         "rs" => Lang::Rust,
+        "java" => Lang::Java,
         "json" => Lang::Json,
         "yaml" | "yml" => Lang::Yaml,
         "css" => Lang::Css,
@@ -64,6 +65,12 @@ fn scan_imports(lang: Lang, text: &str) -> Vec<Import> {
                         let module = module.split(" as ").next().unwrap_or("").trim();
                         push(module.to_string(), ImportKind::Static);
                     }
+                }
+            }
+            Lang::Rust => {
+                let after_pub = trimmed.strip_prefix("pub ").unwrap_or(trimmed);
+                if let Some(path) = after_pub.strip_prefix("use ") {
+                    push(path.trim_end_matches(';').to_string(), ImportKind::Static);
                 }
             }
             Lang::Go => {
@@ -630,9 +637,40 @@ fn output_does_not_depend_on_input_order() {
 }
 
 #[test]
+fn rust_use_paths_map_to_module_files_and_workspace_crates() {
+    let graph = graph_of(&[
+        ("Cargo.toml", "[workspace]\nmembers = [\".\", \"crates/*\"]\n\n[package]\nname = \"plumb-cli\"\n\n[lib]\nname = \"plumb\"\n"),
+        ("src/lib.rs", "pub mod graph;\npub mod model;\npub mod walk;\n"),
+        ("src/main.rs", "use plumb::graph::build;\nuse clap::Parser;\n"),
+        ("src/model.rs", "use serde::{Deserialize, Serialize};\n"),
+        ("src/walk.rs", ""),
+        (
+            "src/graph/mod.rs",
+            "use std::collections::HashMap;\n\nuse crate::model::{Import, Lang};\nuse self::resolve::Resolver;\nuse acme_core::ledger::Entry;\npub use resolve::Ecosystem;\n",
+        ),
+        ("src/graph/resolve.rs", "use super::path::join;\nuse super::super::walk::*;\nuse crate::missing::Thing;\n"),
+        ("src/graph/path.rs", ""),
+        ("crates/core/Cargo.toml", "[package]\nname = \"acme-core\"\nversion = \"0.1.0\"\n"),
+        ("crates/core/src/lib.rs", "pub mod ledger;\n"),
+        ("crates/core/src/ledger.rs", "use crate::Error;\n"),
+    ]);
+    assert_eq!(imports(&graph, "src/main.rs"), vec!["pkg:clap", "src/graph/mod.rs"]);
+    assert_eq!(
+        imports(&graph, "src/graph/mod.rs"),
+        vec!["crates/core/src/ledger.rs", "pkg:std", "src/graph/resolve.rs", "src/model.rs"]
+    );
+    // A trailing item falls back to its module; a missing module falls back to the crate root.
+    assert_eq!(imports(&graph, "src/graph/resolve.rs"), vec!["src/graph/path.rs", "src/lib.rs", "src/walk.rs"]);
+    assert_eq!(imports(&graph, "crates/core/src/ledger.rs"), vec!["crates/core/src/lib.rs"]);
+    let cargo = graph.external().iter().find(|p| p.name == "serde").map(|p| p.ecosystem);
+    assert_eq!(cargo, Some(Ecosystem::Cargo));
+}
+
+#[test]
 fn languages_without_a_resolver_are_counted_not_guessed() {
-    let mut fixture = Fixture::new(&[("src/main.rs", "")]);
-    fixture.files[0].2 = vec![Import { specifier: "crate::model::Lang".into(), line: 1, kind: ImportKind::Static }];
+    let mut fixture = Fixture::new(&[("src/Main.java", "")]);
+    fixture.files[0].2 =
+        vec![Import { specifier: "com.acme.billing.Invoice".into(), line: 1, kind: ImportKind::Static }];
     let graph = fixture.graph();
     assert_eq!(graph.unsupported_imports(), 1);
     assert!(graph.external().is_empty() && graph.unresolved().is_empty());
