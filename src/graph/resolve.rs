@@ -23,6 +23,8 @@
 //!   `__init__.py` and written as `.name` is therefore unresolved: emit the module as written.
 //! - Rust: the `use` path (`crate::model::Lang`, `super::x`, `serde::Serialize`); a
 //!   `{…}` group, `*` or `as` rename is cut off, so `crate::a::{b, c}` links to module `a`.
+//! - Java/Kotlin: the imported name (`com.acme.billing.Invoice`, `com.acme.billing.*`,
+//!   `static com.acme.Util.format`).
 //! - Go: the import path (`github.com/acme/shop/internal/db`, `net/http`). A package import
 //!   links to every non-test `.go` file of the package folder, because a Go file depends on
 //!   the whole package.
@@ -56,6 +58,8 @@ pub enum Ecosystem {
     Go,
     /// Rust crates (the standard library included, as `std`, `core`, `alloc`).
     Cargo,
+    /// Java/Kotlin packages, named by their first two package segments (`org.springframework`).
+    Maven,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -117,6 +121,13 @@ pub struct Resolver<'a> {
     /// Required module paths from every go.mod, longest first.
     go_requires: Vec<String>,
     go_packages: HashMap<&'a str, Vec<FileId>>,
+    /// Java/Kotlin files by class name (file stem).
+    jvm_classes: HashMap<&'a str, Vec<FileId>>,
+    /// Folders with Java/Kotlin files by their last segment, for `import a.b.*`.
+    jvm_dirs: HashMap<&'a str, Vec<&'a str>>,
+    jvm_dir_files: HashMap<&'a str, Vec<FileId>>,
+    /// `a.b` for every pair of adjacent folder names above Java/Kotlin files.
+    jvm_local_prefixes: HashSet<String>,
     /// Folders holding a Cargo.toml with a `[package]`.
     rust_crates: HashMap<String, ()>,
     /// Crate name (as written in code: `-` → `_`) → folder.
@@ -173,10 +184,15 @@ impl<'a> Resolver<'a> {
             python_package_dirs: HashSet::new(),
             rust_crates: HashMap::new(),
             rust_crates_by_name: HashMap::new(),
+            jvm_classes: HashMap::new(),
+            jvm_dirs: HashMap::new(),
+            jvm_dir_files: HashMap::new(),
+            jvm_local_prefixes: HashSet::new(),
         };
         resolver.read_configs(&config_paths, read);
         resolver.index_go();
         resolver.index_python();
+        resolver.index_jvm();
         resolver
     }
 
@@ -327,6 +343,7 @@ impl<'a> Resolver<'a> {
             Lang::Python => self.resolve_python(importer, specifier),
             Lang::Go => self.resolve_go(importer, specifier),
             Lang::Rust => self.resolve_rust(importer, specifier),
+            Lang::Java => self.resolve_jvm(specifier),
             _ => Resolution::Unsupported,
         }
     }
@@ -557,6 +574,66 @@ impl<'a> Resolver<'a> {
             .or_else(|| lookup(format!("{module_path}/__init__.pyi")))
     }
 
+    // ---------------------------------------------------------------- Java / Kotlin
+
+    fn index_jvm(&mut self) {
+        for (id, path) in self.paths.iter().enumerate() {
+            let Some(stem) = path.strip_suffix(".java").or_else(|| path.strip_suffix(".kt")) else {
+                continue;
+            };
+            let dir = parent_dir(path);
+            self.jvm_classes.entry(file_name(stem)).or_default().push(id as FileId);
+            let files = self.jvm_dir_files.entry(dir).or_default();
+            if files.is_empty() {
+                self.jvm_dirs.entry(file_name(dir)).or_default().push(dir);
+                let segments: Vec<&str> = dir.split('/').collect();
+                self.jvm_local_prefixes.extend(segments.windows(2).map(|w| format!("{}.{}", w[0], w[1])));
+            }
+            files.push(id as FileId);
+        }
+    }
+
+    /// `import a.b.C` → the file `…/a/b/C.java` (or `.kt`); `a.b.C.Inner` and static
+    /// imports fall back to `C`; `a.b.*` links to every file of the package folder.
+    fn resolve_jvm(&self, specifier: &str) -> Resolution {
+        let specifier = specifier.trim().trim_start_matches("static ").trim_end_matches(';').trim();
+        let segments: Vec<&str> = specifier.split('.').filter(|s| !s.is_empty()).collect();
+        if segments.last() == Some(&"*") {
+            let package = &segments[..segments.len() - 1];
+            let suffix = package.join("/");
+            let dirs = package.last().and_then(|last| self.jvm_dirs.get(last));
+            let dir = dirs.and_then(|dirs| dirs.iter().find(|d| d.ends_with(&suffix) && is_segment_suffix(d, &suffix)));
+            if let Some(files) = dir.and_then(|d| self.jvm_dir_files.get(d)) {
+                return Resolution::Files(files.clone());
+            }
+        } else {
+            for n in (1..=segments.len()).rev().take(3) {
+                let suffix = segments[..n].join("/");
+                let found = self.jvm_classes.get(segments[n - 1]).and_then(|files| {
+                    files.iter().find(|&&id| {
+                        let path = &self.paths[id as usize];
+                        let stem = path.rsplit_once('.').map_or(path.as_str(), |(stem, _)| stem);
+                        is_segment_suffix(stem, &suffix)
+                    })
+                });
+                if let Some(&id) = found {
+                    return Resolution::Files(vec![id]);
+                }
+            }
+        }
+        let package: Vec<&str> =
+            segments.iter().copied().take_while(|s| s.starts_with(|c: char| c.is_ascii_lowercase())).collect();
+        if package.len() >= 2 && self.jvm_local_prefixes.contains(&format!("{}.{}", package[0], package[1])) {
+            return Resolution::Unresolved;
+        }
+        let name = if package.is_empty() {
+            segments.first().copied().unwrap_or_default().to_string()
+        } else {
+            package[..package.len().min(2)].join(".")
+        };
+        Resolution::External { name, ecosystem: Ecosystem::Maven }
+    }
+
     // ---------------------------------------------------------------- Rust
 
     /// `use` paths: `crate::`, `self::`, `super::` and paths relative to the current module
@@ -700,6 +777,11 @@ fn parse_cargo_crate_name(text: &str) -> Option<String> {
 fn name_lengths(parts: usize) -> impl Iterator<Item = usize> {
     let shortest = if parts > 1 { parts - 1 } else { parts };
     (shortest..=parts).rev()
+}
+
+/// Whether `path` equals `suffix` or ends with `/` + `suffix`.
+fn is_segment_suffix(path: &str, suffix: &str) -> bool {
+    path == suffix || (path.ends_with(suffix) && path.as_bytes().get(path.len() - suffix.len() - 1) == Some(&b'/'))
 }
 
 fn file_name(path: &str) -> &str {

@@ -14,6 +14,7 @@ fn lang_of(path: &str) -> Lang {
         "go" => Lang::Go,
         "rs" => Lang::Rust,
         "java" => Lang::Java,
+        "rb" => Lang::Ruby,
         "json" => Lang::Json,
         "yaml" | "yml" => Lang::Yaml,
         "css" => Lang::Css,
@@ -71,6 +72,11 @@ fn scan_imports(lang: Lang, text: &str) -> Vec<Import> {
                 let after_pub = trimmed.strip_prefix("pub ").unwrap_or(trimmed);
                 if let Some(path) = after_pub.strip_prefix("use ") {
                     push(path.trim_end_matches(';').to_string(), ImportKind::Static);
+                }
+            }
+            Lang::Java => {
+                if let Some(name) = trimmed.strip_prefix("import ") {
+                    push(name.trim_end_matches(';').to_string(), ImportKind::Static);
                 }
             }
             Lang::Go => {
@@ -668,9 +674,8 @@ fn rust_use_paths_map_to_module_files_and_workspace_crates() {
 
 #[test]
 fn languages_without_a_resolver_are_counted_not_guessed() {
-    let mut fixture = Fixture::new(&[("src/Main.java", "")]);
-    fixture.files[0].2 =
-        vec![Import { specifier: "com.acme.billing.Invoice".into(), line: 1, kind: ImportKind::Static }];
+    let mut fixture = Fixture::new(&[("app/models/user.rb", "")]);
+    fixture.files[0].2 = vec![Import { specifier: "bcrypt".into(), line: 1, kind: ImportKind::Require }];
     let graph = fixture.graph();
     assert_eq!(graph.unsupported_imports(), 1);
     assert!(graph.external().is_empty() && graph.unresolved().is_empty());
@@ -750,4 +755,48 @@ fn deno_import_map_and_package_subpath_imports() {
     assert_eq!(stripe.ecosystem, Ecosystem::Npm);
     assert_eq!(imports(&graph, "src/server.ts"), vec!["src/db/index.ts", "src/lib/jwt.ts"]);
     assert_eq!(unresolved(&graph), vec![("src/server.ts".to_string(), "#missing".to_string())]);
+}
+
+#[test]
+fn java_imports_map_to_class_files_and_package_folders() {
+    let graph = graph_of(&[
+        (
+            "src/main/java/com/acme/shop/ShopApplication.java",
+            r#"package com.acme.shop;
+
+import java.util.List;
+import lombok.Data;
+import org.springframework.boot.SpringApplication;
+import com.acme.shop.orders.OrderService;
+import com.acme.shop.billing.*;
+import static com.acme.shop.util.Money.format;
+import com.acme.shop.missing.Gone;
+"#,
+        ),
+        ("src/main/java/com/acme/shop/orders/OrderService.java", "package com.acme.shop.orders;\n"),
+        ("src/main/java/com/acme/shop/billing/Invoice.java", "package com.acme.shop.billing;\n"),
+        ("src/main/java/com/acme/shop/billing/Tax.java", "package com.acme.shop.billing;\n"),
+        ("src/main/java/com/acme/shop/util/Money.java", "package com.acme.shop.util;\n"),
+        // Same class name in another package: not a match for com.acme.shop.orders.OrderService.
+        ("src/main/java/com/acme/legacy/OrderService.java", "package com.acme.legacy;\n"),
+    ]);
+    assert_eq!(
+        imports(&graph, "src/main/java/com/acme/shop/ShopApplication.java"),
+        vec![
+            "pkg:java.util",
+            "pkg:lombok",
+            "pkg:org.springframework",
+            "src/main/java/com/acme/shop/billing/Invoice.java",
+            "src/main/java/com/acme/shop/billing/Tax.java",
+            "src/main/java/com/acme/shop/orders/OrderService.java",
+            "src/main/java/com/acme/shop/util/Money.java",
+        ]
+    );
+    assert_eq!(
+        unresolved(&graph),
+        vec![(
+            "src/main/java/com/acme/shop/ShopApplication.java".to_string(),
+            "com.acme.shop.missing.Gone".to_string()
+        )]
+    );
 }
