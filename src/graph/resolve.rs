@@ -25,6 +25,7 @@
 //!   `{…}` group, `*` or `as` rename is cut off, so `crate::a::{b, c}` links to module `a`.
 //! - Java/Kotlin: the imported name (`com.acme.billing.Invoice`, `com.acme.billing.*`,
 //!   `static com.acme.Util.format`).
+//! - Ruby: the string given to `require` or `require_relative`.
 //! - Go: the import path (`github.com/acme/shop/internal/db`, `net/http`). A package import
 //!   links to every non-test `.go` file of the package folder, because a Go file depends on
 //!   the whole package.
@@ -60,6 +61,8 @@ pub enum Ecosystem {
     Cargo,
     /// Java/Kotlin packages, named by their first two package segments (`org.springframework`).
     Maven,
+    /// Ruby gems and the standard library, named by the first path segment required.
+    Gem,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -344,6 +347,7 @@ impl<'a> Resolver<'a> {
             Lang::Go => self.resolve_go(importer, specifier),
             Lang::Rust => self.resolve_rust(importer, specifier),
             Lang::Java => self.resolve_jvm(specifier),
+            Lang::Ruby => self.resolve_ruby(importer, specifier),
             _ => Resolution::Unsupported,
         }
     }
@@ -632,6 +636,35 @@ impl<'a> Resolver<'a> {
             package[..package.len().min(2)].join(".")
         };
         Resolution::External { name, ecosystem: Ecosystem::Maven }
+    }
+
+    // ---------------------------------------------------------------- Ruby
+
+    /// `require_relative 'x'` and `require 'x'` arrive alike: the importer's folder first,
+    /// then `lib/` and the folder itself of each ancestor (the usual load path), else a gem.
+    fn resolve_ruby(&self, importer: &str, specifier: &str) -> Resolution {
+        let specifier = specifier.trim();
+        let stem = specifier.strip_suffix(".rb").unwrap_or(specifier);
+        let probe = |folder: &str, relative: &str| {
+            let path = join(folder, relative)?;
+            self.index.get(format!("{path}.rb").as_str()).copied()
+        };
+        let dir = parent_dir(importer);
+        if let Some(id) = probe(dir, stem) {
+            return Resolution::Files(vec![id]);
+        }
+        if is_relative(stem) {
+            return Resolution::Unresolved;
+        }
+        let on_load_path = ancestors(dir)
+            .find_map(|folder| probe(&join(folder, "lib").unwrap_or_default(), stem).or_else(|| probe(folder, stem)));
+        match on_load_path {
+            Some(id) => Resolution::Files(vec![id]),
+            None => Resolution::External {
+                name: stem.split('/').next().unwrap_or(stem).to_string(),
+                ecosystem: Ecosystem::Gem,
+            },
+        }
     }
 
     // ---------------------------------------------------------------- Rust

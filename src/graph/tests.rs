@@ -15,6 +15,7 @@ fn lang_of(path: &str) -> Lang {
         "rs" => Lang::Rust,
         "java" => Lang::Java,
         "rb" => Lang::Ruby,
+        "sql" => Lang::Sql,
         "json" => Lang::Json,
         "yaml" | "yml" => Lang::Yaml,
         "css" => Lang::Css,
@@ -673,9 +674,30 @@ fn rust_use_paths_map_to_module_files_and_workspace_crates() {
 }
 
 #[test]
+fn ruby_requires_resolve_relative_then_load_path_then_gems() {
+    let mut fixture = Fixture::new(&[
+        ("lib/billing/invoice.rb", ""),
+        ("lib/billing/tax.rb", ""),
+        ("app/services/checkout.rb", ""),
+        ("app/services/cart.rb", ""),
+    ]);
+    let require = |specifier: &str, line: u32| Import { specifier: specifier.into(), line, kind: ImportKind::Require };
+    fixture.files[2].2 =
+        vec![require("cart", 1), require("billing/invoice", 2), require("stripe", 3), require("json", 4)];
+    fixture.files[0].2 = vec![require("./tax", 1), require("../missing", 2)];
+    let graph = fixture.graph();
+    assert_eq!(
+        imports(&graph, "app/services/checkout.rb"),
+        vec!["app/services/cart.rb", "lib/billing/invoice.rb", "pkg:json", "pkg:stripe"]
+    );
+    assert_eq!(imports(&graph, "lib/billing/invoice.rb"), vec!["lib/billing/tax.rb"]);
+    assert_eq!(unresolved(&graph), vec![("lib/billing/invoice.rb".to_string(), "../missing".to_string())]);
+}
+
+#[test]
 fn languages_without_a_resolver_are_counted_not_guessed() {
-    let mut fixture = Fixture::new(&[("app/models/user.rb", "")]);
-    fixture.files[0].2 = vec![Import { specifier: "bcrypt".into(), line: 1, kind: ImportKind::Require }];
+    let mut fixture = Fixture::new(&[("db/migrate/001_users.sql", "")]);
+    fixture.files[0].2 = vec![Import { specifier: "users".into(), line: 1, kind: ImportKind::Static }];
     let graph = fixture.graph();
     assert_eq!(graph.unsupported_imports(), 1);
     assert!(graph.external().is_empty() && graph.unresolved().is_empty());
