@@ -96,7 +96,8 @@ pub struct GraphReport {
     pub external: Vec<ExternalPackage>,
     pub unresolved: Vec<UnresolvedImport>,
     pub cycles: Vec<ImportCycle>,
-    /// Imports written in languages without a resolver (anything but JavaScript/TypeScript, Python, Go, Rust, Java, Ruby), not in the graph.
+    /// Imports written in languages without a resolver (anything but JavaScript/TypeScript,
+    /// Python, Go, Rust, Java, Ruby), not in the graph.
     pub unsupported_imports: usize,
 }
 
