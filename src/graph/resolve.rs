@@ -403,8 +403,10 @@ impl<'a> Resolver<'a> {
                         return Resolution::Files(vec![id]);
                     }
                 }
-                // A catch-all `*` also lets packages through; any other alias is local.
-                if pattern.pattern != "*" {
+                // A catch-all `*`, or a mapping into node_modules (type shims), lets packages
+                // through; any other alias is local.
+                let into_packages = pattern.targets.iter().all(|t| t.split('/').any(|s| s == "node_modules"));
+                if pattern.pattern != "*" && !into_packages {
                     return Resolution::Unresolved;
                 }
             }

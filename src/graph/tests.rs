@@ -207,6 +207,7 @@ fn nextjs_tsconfig_paths_through_extends_with_comments_and_trailing_commas() {
     "paths": {
       "@/*": ["./src/*"],
       "@emails/*": ["./emails/*", "./src/emails/*"],
+      "react": ["./node_modules/@types/react"],
     },
   },
 }"#,
@@ -225,6 +226,7 @@ fn nextjs_tsconfig_paths_through_extends_with_comments_and_trailing_commas() {
 import { Button } from '@/components/ui/button'
 import { db } from '@/lib/db'
 import { WelcomeEmail } from '@emails/welcome'
+import { useState } from 'react'
 "#,
         ),
         ("src/components/ui/button.tsx", "import { cn } from '@/lib/utils'\n"),
@@ -234,7 +236,7 @@ import { WelcomeEmail } from '@emails/welcome'
     ]);
     assert_eq!(
         imports(&graph, "src/app/page.tsx"),
-        vec!["pkg:next", "src/components/ui/button.tsx", "src/emails/welcome.tsx", "src/lib/db/index.ts"]
+        vec!["pkg:next", "pkg:react", "src/components/ui/button.tsx", "src/emails/welcome.tsx", "src/lib/db/index.ts"]
     );
     assert_eq!(imports(&graph, "src/components/ui/button.tsx"), vec!["src/lib/utils.ts"]);
     assert_eq!(imports(&graph, "src/lib/db/index.ts"), vec!["pkg:@prisma/client"]);
