@@ -77,7 +77,8 @@ pub struct FileMetrics {
     pub pagerank: f64,
     /// Index into [`ImportGraph::cycles`] when the file is part of an import cycle.
     pub cycle: Option<usize>,
-    /// Community id (numbered by each community's first file in path order).
+    /// Community id, numbered by each community's first file in path order. A file with no
+    /// file imports either way is alone in its community.
     pub community: usize,
 }
 
