@@ -10,6 +10,7 @@ pub mod catalogue;
 pub mod demo;
 pub mod extract;
 pub mod fixture;
+pub mod graph;
 pub mod index;
 pub mod lang;
 pub mod model;
