@@ -49,6 +49,19 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Map the repository: git history (provenance, churn, hotspots, change coupling) and the
+    /// import graph (fan-in/out, PageRank, cycles, communities, hidden coupling).
+    Map {
+        repo: PathBuf,
+        #[arg(long, value_enum, default_value_t = MapFormat::Json)]
+        format: MapFormat,
+        /// Only history since this date (YYYY-MM-DD, UTC).
+        #[arg(long, value_parser = parse_date)]
+        since: Option<i64>,
+        /// At most this many commits, newest first.
+        #[arg(long)]
+        max_commits: Option<usize>,
+    },
     /// Build the bundled demo repository (Invoicely, an AI-built SaaS) in the data folder and
     /// triage it.
     Demo {
@@ -64,6 +77,30 @@ enum Command {
         #[arg(long, default_value_t = 0)]
         threads: usize,
     },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum MapFormat {
+    Json,
+    Dot,
+}
+
+/// `YYYY-MM-DD` as seconds since the epoch (UTC midnight).
+fn parse_date(s: &str) -> Result<i64, String> {
+    let bad = || format!("{s:?} is not a date like 2025-01-31");
+    let mut parts = s.splitn(3, '-').map(|p| p.parse::<i64>().map_err(|_| bad()));
+    let (y, m, d) = (parts.next().ok_or_else(bad)??, parts.next().ok_or_else(bad)??, parts.next().ok_or_else(bad)??);
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return Err(bad());
+    }
+    // Days from civil (Howard Hinnant's algorithm).
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Ok((era * 146_097 + doe - 719_468) * 86_400)
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -156,6 +193,19 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     }
                     print(&out)
                 }
+            }
+        }
+        Command::Map { repo, format, since, max_commits } => {
+            let ws = Workspace::open(&repo, data_dir)?;
+            index_with_progress(&ws, &IndexOptions::default(), Format::Json)?;
+            let mut options = plumb::map::MapOptions::default();
+            options.history.since = since;
+            options.history.max_commits = max_commits;
+            let _lock = ws.lock(Duration::from_secs(30))?;
+            let map = plumb::map::map(&ws, &options, &Silent).map_err(Failure::internal)?;
+            match format {
+                MapFormat::Json => print_json(&map),
+                MapFormat::Dot => print(&plumb::map::to_dot(&map)),
             }
         }
         Command::Demo { format } => {

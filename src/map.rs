@@ -116,10 +116,12 @@ pub fn map(ws: &Workspace, options: &MapOptions, progress: &dyn Progress) -> Res
     progress.finish(Stage::History);
 
     progress.start(Stage::Map, 0);
-    let files: Vec<FileRecord> = store.files()?.into_iter().filter(|f| f.status == "parsed").collect();
-    let sources: Vec<SourceFile> = files.iter().map(|f| SourceFile { path: &f.path, lang: f.lang, imports: &f.imports }).collect();
+    // Every stored file takes part in resolution (configs, assets); parsed files are the nodes.
+    let all: Vec<FileRecord> = store.files()?;
+    let sources: Vec<SourceFile> = all.iter().map(|f| SourceFile { path: &f.path, lang: f.lang, imports: &f.imports }).collect();
     let read = |path: &str| store.content(path).ok().flatten();
     let graph = graph::build(&sources, &read);
+    let files: Vec<&FileRecord> = all.iter().filter(|f| f.status == "parsed").collect();
     let report = graph.report();
     let complexity: HashMap<String, u32> = files.iter().map(|f| (f.path.clone(), f.complexity)).collect();
     let hotspots: HashMap<String, history::Hotspot> = history::hotspots(&stats, &complexity).into_iter().map(|h| (h.path.clone(), h)).collect();
