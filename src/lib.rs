@@ -2,6 +2,8 @@
 //! run the triage catalogue's checks and shape a remediation plan. The CLI (`src/main.rs`)
 //! and the desktop shell (`src-tauri`) are two hosts of this library.
 
+pub mod bench_gen;
 pub mod fixture;
+pub mod history;
 pub mod model;
 pub mod walk;

@@ -1,0 +1,544 @@
+//! Git history, read-only: commits, who made them (a person or a coding agent), which files
+//! they changed, per-file statistics, hotspots and change coupling.
+//!
+//! # Reading
+//! [`read_history`] opens the repository with libgit2 (`NO_SEARCH`, libgit2's owner
+//! validation left on), walks every commit reachable from `HEAD` newest first (committer
+//! time), and diffs each commit's tree against its parent's. It only reads objects: no hook,
+//! filter, textconv or fsmonitor is ever involved in a tree-to-tree diff.
+//!
+//! - **Merges** are diffed against their FIRST parent only, so a merge commit lists what the
+//!   merged branch brought in. Those changes are already counted on the branch's own commits,
+//!   so per-file statistics and coupling skip merge commits (as `git log --no-merges` and
+//!   code-maat do); merges still count in the headline.
+//! - **Renames are off**: a rename is a deletion plus an addition, exactly like
+//!   `git log --no-renames` and code-maat's recommended log. It costs nothing; the price is
+//!   that a moved file's history starts at the move.
+//! - **Line counts** (added/removed) are computed only for commits inside the churn window,
+//!   in a second pass: a diff with line stats costs about ten times a names-only diff.
+//! - The **window** is `window_months` counted back from the newest commit's committer time
+//!   (never the wall clock), a month being 1/12 of a Gregorian year (2,629,746 s). A commit
+//!   is in the window when its committer time is at or after the window start.
+//! - Diffs run in parallel, one `Repository` handle per thread (`Repository` is not `Sync`):
+//!   the revwalk collects ids first, then threads take chunks of consecutive commits so a
+//!   parent's tree is usually still in that thread's object cache.
+//!
+//! Nothing short of an unreadable path is an error: a folder without git, an empty
+//! repository, a shallow clone (the walk stops at the grafted commits) and missing objects
+//! (that commit's diff is skipped) give a valid, possibly empty, [`History`] with
+//! [`Diagnostic`]s.
+//!
+//! Paths are repository-relative with `/` separators; non-UTF-8 bytes are replaced (lossy).
+
+mod coupling;
+mod provenance;
+mod stats;
+
+use std::collections::HashSet;
+use std::ffi::OsStr;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
+
+use git2::{Delta, DiffOptions, ErrorClass, ErrorCode, FileMode, ObjectType, Oid, Repository, Sort, TreeWalkMode, TreeWalkResult};
+use serde::Serialize;
+
+pub use coupling::{coupling, sum_of_coupling, CoupledPair, CouplingOptions, FileCoupling};
+pub use provenance::{AgentMatch, MatchedBy, Provenance, ProvenanceError};
+pub use stats::{file_stats, hotspots, ChangeRef, FileHistory, Headline, Hotspot};
+
+/// Seconds in a month: 1/12 of the mean Gregorian year.
+pub const MONTH_SECONDS: i64 = 2_629_746;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HistoryOptions {
+    /// Only commits whose committer time is at or after this (seconds since the epoch).
+    pub since: Option<i64>,
+    /// At most this many commits, newest first (applied after `since`).
+    pub max_commits: Option<usize>,
+    /// Length of the churn window, counted back from the newest commit.
+    pub window_months: u32,
+}
+
+impl Default for HistoryOptions {
+    fn default() -> Self {
+        HistoryOptions { since: None, max_commits: None, window_months: 12 }
+    }
+}
+
+/// The only failure: the path itself cannot be read.
+#[derive(Debug, thiserror::Error)]
+pub enum HistoryError {
+    #[error("cannot read {path}: {source}")]
+    Unreadable { path: PathBuf, source: std::io::Error },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Trailer {
+    pub key: String,
+    pub value: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeKind {
+    Added,
+    Modified,
+    Deleted,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct LineCounts {
+    pub added: u32,
+    pub removed: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FileChange {
+    pub path: String,
+    pub kind: ChangeKind,
+    /// Only for commits in the window; binary files count 0/0.
+    pub lines: Option<LineCounts>,
+}
+
+/// Whether a commit's changes are known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DiffStatus {
+    Complete,
+    /// A shallow clone's boundary commit: its parents are not in the repository, so its
+    /// diff would claim every file as added. No changes are recorded.
+    ShallowBoundary,
+    /// A tree or blob the diff needed is missing; no changes are recorded.
+    MissingObject,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Commit {
+    pub id: String,
+    /// Author time, seconds since the epoch.
+    pub time: i64,
+    pub author_name: String,
+    pub author_email: String,
+    pub committer_time: i64,
+    pub summary: String,
+    pub trailers: Vec<Trailer>,
+    pub parent_count: usize,
+    pub agent: Option<AgentMatch>,
+    pub in_window: bool,
+    pub diff_status: DiffStatus,
+    /// Sorted by path. For a merge: the diff against the first parent.
+    pub changes: Vec<FileChange>,
+}
+
+impl Commit {
+    pub fn is_merge(&self) -> bool {
+        self.parent_count > 1
+    }
+
+    /// Commits whose changes feed per-file statistics and coupling.
+    pub(crate) fn counts_for_files(&self) -> bool {
+        !self.is_merge() && self.diff_status == DiffStatus::Complete
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DiagnosticKind {
+    NotARepository,
+    /// The repository is owned by another user (libgit2's `safe.directory` check).
+    UntrustedOwner,
+    EmptyRepository,
+    ShallowHistory,
+    MissingObject,
+    /// The walk stopped early (an unreadable commit); earlier commits are missing.
+    TruncatedHistory,
+    GitError,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    pub kind: DiagnosticKind,
+    pub commit: Option<String>,
+    pub message: String,
+}
+
+impl Diagnostic {
+    fn new(kind: DiagnosticKind, commit: Option<Oid>, message: impl Into<String>) -> Self {
+        Diagnostic { kind, commit: commit.map(|c| c.to_string()), message: message.into() }
+    }
+}
+
+/// The churn window: committer times in `start..=end`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Window {
+    pub start: i64,
+    pub end: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct History {
+    /// Newest first (committer time, as the revwalk yields them).
+    pub commits: Vec<Commit>,
+    /// Files (blobs) in HEAD's tree, sorted.
+    pub head_files: Vec<String>,
+    pub window: Option<Window>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub headline: Headline,
+}
+
+/// Reads the history of the checked-out branch. `progress(done, total)` is called on the
+/// calling thread; `total` grows once, when the window's line-count pass begins.
+pub fn read_history(
+    repo_root: &Path,
+    opts: &HistoryOptions,
+    progress: &dyn Fn(usize, usize),
+) -> Result<History, HistoryError> {
+    std::fs::read_dir(repo_root).map_err(|source| HistoryError::Unreadable { path: repo_root.to_path_buf(), source })?;
+    let mut diagnostics = Vec::new();
+    let mut history = History {
+        commits: Vec::new(),
+        head_files: Vec::new(),
+        window: None,
+        diagnostics: Vec::new(),
+        headline: Headline::default(),
+    };
+    let repo = match open(repo_root) {
+        Ok(repo) => repo,
+        Err(e) => {
+            let kind = match e.code() {
+                ErrorCode::NotFound => DiagnosticKind::NotARepository,
+                ErrorCode::Owner => DiagnosticKind::UntrustedOwner,
+                _ => DiagnosticKind::GitError,
+            };
+            history.diagnostics.push(Diagnostic::new(kind, None, e.message()));
+            return Ok(history);
+        }
+    };
+    let head = match repo.head().and_then(|h| h.peel_to_commit()) {
+        Ok(head) => head,
+        Err(e) => {
+            let kind = match e.code() {
+                ErrorCode::UnbornBranch | ErrorCode::NotFound => DiagnosticKind::EmptyRepository,
+                _ => DiagnosticKind::GitError,
+            };
+            history.diagnostics.push(Diagnostic::new(kind, None, format!("no commits to read: {}", e.message())));
+            return Ok(history);
+        }
+    };
+    history.head_files = head_files(&head, &mut diagnostics);
+
+    let shallow = shallow_boundaries(&repo);
+    if !shallow.is_empty() {
+        diagnostics.push(Diagnostic::new(
+            DiagnosticKind::ShallowHistory,
+            None,
+            format!("shallow clone: history stops at {} grafted commit(s)", shallow.len()),
+        ));
+    }
+    let ids = walk(&repo, head.id(), opts, &mut diagnostics);
+    drop(head);
+    let git_dir = repo.path().to_path_buf();
+    drop(repo);
+
+    // Pass 1: metadata and names-only diffs for every commit.
+    let provenance = Provenance::builtin();
+    let total = ids.len();
+    let first = parallel_map(&git_dir, &ids, &|done| progress(done, total), &|repo, id| {
+        read_commit(repo, *id, &shallow, &provenance)
+    });
+    let mut commits = Vec::with_capacity(ids.len());
+    for (id, result) in ids.iter().zip(first) {
+        match result {
+            Some((commit, diags)) => {
+                diagnostics.extend(diags);
+                commits.extend(commit);
+            }
+            None => diagnostics.push(Diagnostic::new(DiagnosticKind::GitError, Some(*id), "could not open the repository on a worker thread")),
+        }
+    }
+
+    // Pass 2: line counts for the window's commits.
+    if let Some(end) = commits.iter().map(|c| c.committer_time).max() {
+        let window = Window { start: end - i64::from(opts.window_months) * MONTH_SECONDS, end };
+        history.window = Some(window);
+        let mut in_window = Vec::new();
+        for (index, commit) in commits.iter_mut().enumerate() {
+            commit.in_window = commit.committer_time >= window.start;
+            if commit.in_window && commit.diff_status == DiffStatus::Complete && !commit.changes.is_empty() {
+                in_window.push(index);
+            }
+        }
+        let line_total = total + in_window.len();
+        let commits_ref = &commits;
+        let counted = parallel_map(&git_dir, &in_window, &|done| progress(total + done, line_total), &|repo, &index| {
+            line_counts(repo, &commits_ref[index])
+        });
+        for (index, result) in in_window.iter().zip(counted) {
+            match result {
+                Some(Ok(counts)) => {
+                    let commit = &mut commits[*index];
+                    for (change, lines) in commit.changes.iter_mut().zip(counts) {
+                        change.lines = Some(lines);
+                    }
+                }
+                Some(Err(diag)) => diagnostics.push(diag),
+                None => {}
+            }
+        }
+    }
+
+    history.commits = commits;
+    history.diagnostics = diagnostics;
+    history.headline = stats::headline(&history);
+    Ok(history)
+}
+
+fn open(path: &Path) -> Result<Repository, git2::Error> {
+    Repository::open_ext(path, git2::RepositoryOpenFlags::NO_SEARCH, &[] as &[&OsStr])
+}
+
+fn is_missing(e: &git2::Error) -> bool {
+    e.code() == ErrorCode::NotFound || e.class() == ErrorClass::Odb
+}
+
+fn lossy(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn head_files(head: &git2::Commit, diagnostics: &mut Vec<Diagnostic>) -> Vec<String> {
+    let mut files = Vec::new();
+    let walked = head.tree().and_then(|tree| {
+        tree.walk(TreeWalkMode::PreOrder, |dir, entry| {
+            if entry.kind() == Some(ObjectType::Blob) {
+                files.push(format!("{dir}{}", String::from_utf8_lossy(entry.name_bytes())));
+            }
+            TreeWalkResult::Ok
+        })
+    });
+    if let Err(e) = walked {
+        let kind = if is_missing(&e) { DiagnosticKind::MissingObject } else { DiagnosticKind::GitError };
+        diagnostics.push(Diagnostic::new(kind, Some(head.id()), format!("HEAD's file list is incomplete: {}", e.message())));
+    }
+    files.sort();
+    files
+}
+
+/// Commits a shallow clone grafted (listed in `shallow` in the common git dir).
+fn shallow_boundaries(repo: &Repository) -> HashSet<Oid> {
+    if !repo.is_shallow() {
+        return HashSet::new();
+    }
+    let text = std::fs::read_to_string(repo.commondir().join("shallow")).unwrap_or_default();
+    text.lines().filter_map(|line| Oid::from_str(line.trim()).ok()).collect()
+}
+
+fn walk(repo: &Repository, head: Oid, opts: &HistoryOptions, diagnostics: &mut Vec<Diagnostic>) -> Vec<Oid> {
+    let mut ids = Vec::new();
+    let mut walk = match repo.revwalk() {
+        Ok(walk) => walk,
+        Err(e) => {
+            diagnostics.push(Diagnostic::new(DiagnosticKind::GitError, None, e.message()));
+            return ids;
+        }
+    };
+    if let Err(e) = walk.set_sorting(Sort::TIME).and_then(|_| walk.push(head)) {
+        diagnostics.push(Diagnostic::new(DiagnosticKind::GitError, Some(head), e.message()));
+        return ids;
+    }
+    let limit = opts.max_commits.unwrap_or(usize::MAX);
+    for next in walk {
+        if ids.len() >= limit {
+            break;
+        }
+        match next {
+            Ok(id) => {
+                if let Some(since) = opts.since {
+                    match repo.find_commit(id) {
+                        Ok(c) if c.committer().when().seconds() < since => continue,
+                        _ => {}
+                    }
+                }
+                ids.push(id);
+            }
+            Err(e) => {
+                let kind = if is_missing(&e) { DiagnosticKind::MissingObject } else { DiagnosticKind::TruncatedHistory };
+                diagnostics.push(Diagnostic::new(
+                    kind,
+                    ids.last().copied(),
+                    format!("history walk stopped after {} commits: {}", ids.len(), e.message()),
+                ));
+                break;
+            }
+        }
+    }
+    ids
+}
+
+/// Maps `work` over `items` on one thread per core, each with its own `Repository`.
+/// A slot is `None` only if no worker could open the repository.
+fn parallel_map<T: Sync, R: Send>(
+    git_dir: &Path,
+    items: &[T],
+    progress: &dyn Fn(usize),
+    work: &(dyn Fn(&Repository, &T) -> R + Sync),
+) -> Vec<Option<R>> {
+    let mut results: Vec<Option<R>> = (0..items.len()).map(|_| None).collect();
+    if items.is_empty() {
+        return results;
+    }
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(items.len());
+    // Chunks of consecutive commits keep a parent's tree in the same thread's cache.
+    let chunk = (items.len() / (threads * 16)).clamp(1, 512);
+    let next = AtomicUsize::new(0);
+    let (tx, rx) = mpsc::channel::<Vec<(usize, R)>>();
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            let tx = tx.clone();
+            let next = &next;
+            scope.spawn(move || {
+                let Ok(repo) = open(git_dir) else { return };
+                loop {
+                    let start = next.fetch_add(chunk, Ordering::Relaxed);
+                    if start >= items.len() {
+                        break;
+                    }
+                    let end = (start + chunk).min(items.len());
+                    let done: Vec<(usize, R)> = (start..end).map(|i| (i, work(&repo, &items[i]))).collect();
+                    if tx.send(done).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(tx);
+        let mut done = 0;
+        for batch in rx {
+            done += batch.len();
+            for (i, r) in batch {
+                results[i] = Some(r);
+            }
+            progress(done);
+        }
+    });
+    results
+}
+
+fn names_only_options() -> DiffOptions {
+    let mut opts = DiffOptions::new();
+    opts.skip_binary_check(true).ignore_submodules(true);
+    opts
+}
+
+fn read_commit(
+    repo: &Repository,
+    id: Oid,
+    shallow: &HashSet<Oid>,
+    provenance: &Provenance,
+) -> (Option<Commit>, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let commit = match repo.find_commit(id) {
+        Ok(c) => c,
+        Err(e) => {
+            let kind = if is_missing(&e) { DiagnosticKind::MissingObject } else { DiagnosticKind::GitError };
+            diags.push(Diagnostic::new(kind, Some(id), format!("commit unreadable: {}", e.message())));
+            return (None, diags);
+        }
+    };
+    let author = commit.author();
+    let message = lossy(commit.message_bytes());
+    let trailers: Vec<Trailer> = git2::message_trailers_strs(&message)
+        .map(|t| t.iter().map(|(k, v)| Trailer { key: k.to_string(), value: v.to_string() }).collect())
+        .unwrap_or_default();
+    let author_name = lossy(author.name_bytes());
+    let author_email = lossy(author.email_bytes());
+    let agent = provenance.classify(&author_name, &author_email, &trailers);
+    let mut out = Commit {
+        id: id.to_string(),
+        time: author.when().seconds(),
+        author_name,
+        author_email,
+        committer_time: commit.committer().when().seconds(),
+        summary: commit.summary_bytes().map(lossy).unwrap_or_default(),
+        trailers,
+        parent_count: commit.parent_count(),
+        agent,
+        in_window: false,
+        diff_status: DiffStatus::Complete,
+        changes: Vec::new(),
+    };
+    if shallow.contains(&id) {
+        out.diff_status = DiffStatus::ShallowBoundary;
+        return (Some(out), diags);
+    }
+    match names_only_diff(repo, &commit) {
+        Ok(changes) => out.changes = changes,
+        Err(e) => {
+            out.diff_status = DiffStatus::MissingObject;
+            let kind = if is_missing(&e) { DiagnosticKind::MissingObject } else { DiagnosticKind::GitError };
+            diags.push(Diagnostic::new(kind, Some(id), format!("changes skipped: {}", e.message())));
+        }
+    }
+    (Some(out), diags)
+}
+
+fn parent_tree<'r>(commit: &git2::Commit<'r>) -> Result<Option<git2::Tree<'r>>, git2::Error> {
+    if commit.parent_count() == 0 {
+        return Ok(None);
+    }
+    commit.parent(0)?.tree().map(Some)
+}
+
+fn names_only_diff(repo: &Repository, commit: &git2::Commit) -> Result<Vec<FileChange>, git2::Error> {
+    let tree = commit.tree()?;
+    let parent = parent_tree(commit)?;
+    let diff = repo.diff_tree_to_tree(parent.as_ref(), Some(&tree), Some(&mut names_only_options()))?;
+    let mut changes: Vec<FileChange> = diff
+        .deltas()
+        .filter_map(|delta| {
+            let kind = match delta.status() {
+                Delta::Added => ChangeKind::Added,
+                Delta::Deleted => ChangeKind::Deleted,
+                Delta::Modified | Delta::Typechange => ChangeKind::Modified,
+                _ => return None,
+            };
+            let file = if kind == ChangeKind::Deleted { delta.old_file() } else { delta.new_file() };
+            if file.mode() == FileMode::Commit {
+                return None; // a submodule pointer, not a file
+            }
+            Some(FileChange { path: lossy(file.path_bytes()?), kind, lines: None })
+        })
+        .collect();
+    changes.sort_by(|a, b| a.path.cmp(&b.path));
+    changes.dedup_by(|a, b| a.path == b.path);
+    Ok(changes)
+}
+
+/// Line counts per change of `commit`, in the order of `commit.changes`.
+fn line_counts(repo: &Repository, commit: &Commit) -> Result<Vec<LineCounts>, Diagnostic> {
+    let fail = |e: git2::Error| {
+        let kind = if is_missing(&e) { DiagnosticKind::MissingObject } else { DiagnosticKind::GitError };
+        let id = Oid::from_str(&commit.id).ok();
+        Diagnostic::new(kind, id, format!("line counts skipped: {}", e.message()))
+    };
+    let id = Oid::from_str(&commit.id).map_err(fail)?;
+    let git_commit = repo.find_commit(id).map_err(fail)?;
+    let tree = git_commit.tree().map_err(fail)?;
+    let parent = parent_tree(&git_commit).map_err(fail)?;
+    let mut opts = DiffOptions::new();
+    opts.ignore_submodules(true).context_lines(0).interhunk_lines(0);
+    let diff = repo.diff_tree_to_tree(parent.as_ref(), Some(&tree), Some(&mut opts)).map_err(fail)?;
+    let mut by_path = std::collections::HashMap::with_capacity(diff.deltas().len());
+    for index in 0..diff.deltas().len() {
+        let Some(patch) = git2::Patch::from_diff(&diff, index).map_err(fail)? else { continue };
+        let delta = patch.delta();
+        let file = if delta.status() == Delta::Deleted { delta.old_file() } else { delta.new_file() };
+        let Some(path) = file.path_bytes().map(lossy) else { continue };
+        let (_, added, removed) = patch.line_stats().map_err(fail)?;
+        by_path.insert(path, LineCounts { added: added as u32, removed: removed as u32 });
+    }
+    Ok(commit.changes.iter().map(|c| by_path.get(&c.path).copied().unwrap_or_default()).collect())
+}
+
+#[cfg(test)]
+mod tests;
