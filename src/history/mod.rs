@@ -14,8 +14,9 @@
 //! - **Renames are off**: a rename is a deletion plus an addition, exactly like
 //!   `git log --no-renames` and code-maat's recommended log. It costs nothing; the price is
 //!   that a moved file's history starts at the move.
-//! - **Line counts** (added/removed) are computed only for commits inside the churn window,
-//!   in a second pass: a diff with line stats costs about ten times a names-only diff.
+//! - **Line counts** (added/removed) are computed only for commits inside the churn window:
+//!   a diff with line stats costs about ten times a names-only diff. They are taken in the
+//!   same pass, from a window estimated from HEAD's time (see `read_history`).
 //! - The **window** is `window_months` counted back from the newest commit's committer time
 //!   (never the wall clock), a month being 1/12 of a Gregorian year (2,629,746 s). A commit
 //!   is in the window when its committer time is at or after the window start.
@@ -40,7 +41,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 
-use git2::{Delta, DiffOptions, ErrorClass, ErrorCode, FileMode, ObjectType, Oid, Repository, Sort, TreeWalkMode, TreeWalkResult};
+use git2::{DiffOptions, ErrorClass, ErrorCode, ObjectType, Oid, Repository, Sort, TreeWalkMode, TreeWalkResult};
 use serde::Serialize;
 
 pub use coupling::{coupling, sum_of_coupling, CoupledPair, CouplingOptions, FileCoupling};
@@ -187,8 +188,8 @@ pub struct History {
     pub headline: Headline,
 }
 
-/// Reads the history of the checked-out branch. `progress(done, total)` is called on the
-/// calling thread; `total` grows once, when the window's line-count pass begins.
+/// Reads the history of the checked-out branch. `progress(done, total)` counts commits and
+/// is called on the calling thread.
 pub fn read_history(
     repo_root: &Path,
     opts: &HistoryOptions,
@@ -237,53 +238,44 @@ pub fn read_history(
         ));
     }
     let ids = walk(&repo, head.id(), opts, &mut diagnostics);
+    // Line counts are taken in the same pass, for commits at or after a provisional window
+    // start from HEAD's time. The newest commit is HEAD unless clocks were skewed, and then it
+    // is newer, so the true window can only start later: counts are dropped, never missing.
+    let months = i64::from(opts.window_months) * MONTH_SECONDS;
+    let provisional_start = head.committer().when().seconds() - months;
     drop(head);
     let git_dir = repo.path().to_path_buf();
     drop(repo);
 
-    // Pass 1: metadata and names-only diffs for every commit.
+    // Reading objects we just listed; libgit2's default re-hash of every object read costs
+    // about a sixth of the run and guards against disk corruption, not against the repository.
+    git2::opts::strict_hash_verification(false);
     let provenance = Provenance::builtin();
     let total = ids.len();
-    let first = parallel_map(&git_dir, &ids, &|done| progress(done, total), &|repo, id| {
-        read_commit(repo, *id, &shallow, &provenance)
+    let read = parallel_map(&git_dir, &ids, &|done| progress(done, total), &|repo, id| {
+        read_commit(repo, *id, &shallow, &provenance, provisional_start)
     });
     let mut commits = Vec::with_capacity(ids.len());
-    for (id, result) in ids.iter().zip(first) {
+    for (id, result) in ids.iter().zip(read) {
         match result {
             Some((commit, diags)) => {
                 diagnostics.extend(diags);
                 commits.extend(commit);
             }
-            None => diagnostics.push(Diagnostic::new(DiagnosticKind::GitError, Some(*id), "could not open the repository on a worker thread")),
+            None => diagnostics.push(Diagnostic::new(
+                DiagnosticKind::GitError,
+                Some(*id),
+                "could not open the repository on a worker thread",
+            )),
         }
     }
-
-    // Pass 2: line counts for the window's commits.
     if let Some(end) = commits.iter().map(|c| c.committer_time).max() {
-        let window = Window { start: end - i64::from(opts.window_months) * MONTH_SECONDS, end };
+        let window = Window { start: end - months, end };
         history.window = Some(window);
-        let mut in_window = Vec::new();
-        for (index, commit) in commits.iter_mut().enumerate() {
+        for commit in &mut commits {
             commit.in_window = commit.committer_time >= window.start;
-            if commit.in_window && commit.diff_status == DiffStatus::Complete && !commit.changes.is_empty() {
-                in_window.push(index);
-            }
-        }
-        let line_total = total + in_window.len();
-        let commits_ref = &commits;
-        let counted = parallel_map(&git_dir, &in_window, &|done| progress(total + done, line_total), &|repo, &index| {
-            line_counts(repo, &commits_ref[index])
-        });
-        for (index, result) in in_window.iter().zip(counted) {
-            match result {
-                Some(Ok(counts)) => {
-                    let commit = &mut commits[*index];
-                    for (change, lines) in commit.changes.iter_mut().zip(counts) {
-                        change.lines = Some(lines);
-                    }
-                }
-                Some(Err(diag)) => diagnostics.push(diag),
-                None => {}
+            if !commit.in_window {
+                commit.changes.iter_mut().for_each(|c| c.lines = None);
             }
         }
     }
@@ -424,17 +416,12 @@ fn parallel_map<T: Sync, R: Send>(
     results
 }
 
-fn names_only_options() -> DiffOptions {
-    let mut opts = DiffOptions::new();
-    opts.skip_binary_check(true).ignore_submodules(true);
-    opts
-}
-
 fn read_commit(
     repo: &Repository,
     id: Oid,
     shallow: &HashSet<Oid>,
     provenance: &Provenance,
+    lines_since: i64,
 ) -> (Option<Commit>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let commit = match repo.find_commit(id) {
@@ -471,14 +458,32 @@ fn read_commit(
         out.diff_status = DiffStatus::ShallowBoundary;
         return (Some(out), diags);
     }
-    match names_only_diff(repo, &commit) {
-        Ok(changes) => out.changes = changes,
+    let changes = match commit_changes(repo, &commit) {
+        Ok(changes) => changes,
         Err(e) => {
             out.diff_status = DiffStatus::MissingObject;
             let kind = if is_missing(&e) { DiagnosticKind::MissingObject } else { DiagnosticKind::GitError };
             diags.push(Diagnostic::new(kind, Some(id), format!("changes skipped: {}", e.message())));
+            return (Some(out), diags);
         }
-    }
+    };
+    let lines = if out.committer_time >= lines_since {
+        match line_counts(repo, &changes) {
+            Ok(lines) => lines.into_iter().map(Some).collect(),
+            Err(e) => {
+                let kind = if is_missing(&e) { DiagnosticKind::MissingObject } else { DiagnosticKind::GitError };
+                diags.push(Diagnostic::new(kind, Some(id), format!("line counts skipped: {}", e.message())));
+                vec![None; changes.len()]
+            }
+        }
+    } else {
+        vec![None; changes.len()]
+    };
+    out.changes = changes
+        .into_iter()
+        .zip(lines)
+        .map(|(c, lines)| FileChange { path: c.path, kind: c.kind, lines })
+        .collect();
     (Some(out), diags)
 }
 
@@ -489,55 +494,141 @@ fn parent_tree<'r>(commit: &git2::Commit<'r>) -> Result<Option<git2::Tree<'r>>, 
     commit.parent(0)?.tree().map(Some)
 }
 
-fn names_only_diff(repo: &Repository, commit: &git2::Commit) -> Result<Vec<FileChange>, git2::Error> {
+/// A changed file with the blobs on each side (for line counts).
+struct TreeChange {
+    path: String,
+    kind: ChangeKind,
+    old: Option<Oid>,
+    new: Option<Oid>,
+}
+
+/// What a commit changed against its first parent, sorted by path.
+fn commit_changes(repo: &Repository, commit: &git2::Commit) -> Result<Vec<TreeChange>, git2::Error> {
     let tree = commit.tree()?;
     let parent = parent_tree(commit)?;
-    let diff = repo.diff_tree_to_tree(parent.as_ref(), Some(&tree), Some(&mut names_only_options()))?;
-    let mut changes: Vec<FileChange> = diff
-        .deltas()
-        .filter_map(|delta| {
-            let kind = match delta.status() {
-                Delta::Added => ChangeKind::Added,
-                Delta::Deleted => ChangeKind::Deleted,
-                Delta::Modified | Delta::Typechange => ChangeKind::Modified,
-                _ => return None,
-            };
-            let file = if kind == ChangeKind::Deleted { delta.old_file() } else { delta.new_file() };
-            if file.mode() == FileMode::Commit {
-                return None; // a submodule pointer, not a file
-            }
-            Some(FileChange { path: lossy(file.path_bytes()?), kind, lines: None })
-        })
-        .collect();
+    let mut changes = Vec::new();
+    diff_trees(repo, parent.as_ref(), Some(&tree), "", &mut changes)?;
     changes.sort_by(|a, b| a.path.cmp(&b.path));
-    changes.dedup_by(|a, b| a.path == b.path);
     Ok(changes)
 }
 
-/// Line counts per change of `commit`, in the order of `commit.changes`.
-fn line_counts(repo: &Repository, commit: &Commit) -> Result<Vec<LineCounts>, Diagnostic> {
-    let fail = |e: git2::Error| {
-        let kind = if is_missing(&e) { DiagnosticKind::MissingObject } else { DiagnosticKind::GitError };
-        let id = Oid::from_str(&commit.id).ok();
-        Diagnostic::new(kind, id, format!("line counts skipped: {}", e.message()))
-    };
-    let id = Oid::from_str(&commit.id).map_err(fail)?;
-    let git_commit = repo.find_commit(id).map_err(fail)?;
-    let tree = git_commit.tree().map_err(fail)?;
-    let parent = parent_tree(&git_commit).map_err(fail)?;
-    let mut opts = DiffOptions::new();
-    opts.ignore_submodules(true).context_lines(0).interhunk_lines(0);
-    let diff = repo.diff_tree_to_tree(parent.as_ref(), Some(&tree), Some(&mut opts)).map_err(fail)?;
-    let mut by_path = std::collections::HashMap::with_capacity(diff.deltas().len());
-    for index in 0..diff.deltas().len() {
-        let Some(patch) = git2::Patch::from_diff(&diff, index).map_err(fail)? else { continue };
-        let delta = patch.delta();
-        let file = if delta.status() == Delta::Deleted { delta.old_file() } else { delta.new_file() };
-        let Some(path) = file.path_bytes().map(lossy) else { continue };
-        let (_, added, removed) = patch.line_stats().map_err(fail)?;
-        by_path.insert(path, LineCounts { added: added as u32, removed: removed as u32 });
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum EntryKind {
+    File,
+    Folder,
+    /// Submodule pointers and anything unknown: not files.
+    Other,
+}
+
+fn entry_kind(entry: &git2::TreeEntry) -> EntryKind {
+    match entry.filemode() {
+        0o040000 => EntryKind::Folder,
+        0o100644 | 0o100755 | 0o100664 | 0o120000 => EntryKind::File,
+        _ => EntryKind::Other,
     }
-    Ok(commit.changes.iter().map(|c| by_path.get(&c.path).copied().unwrap_or_default()).collect())
+}
+
+/// Tree entry order as git stores it: names compared bytewise, a folder's name as if it
+/// ended in `/`.
+fn git_order(a: &[u8], a_folder: bool, b: &[u8], b_folder: bool) -> std::cmp::Ordering {
+    let n = a.len().min(b.len());
+    a[..n].cmp(&b[..n]).then_with(|| {
+        let next = |name: &[u8], folder: bool| name.get(n).copied().or(folder.then_some(b'/'));
+        next(a, a_folder).cmp(&next(b, b_folder))
+    })
+}
+
+/// Compares two trees like `git diff-tree -r --no-renames`: folders with the same id are
+/// skipped without being read, which is what makes names-only diffs cheap (libgit2's own
+/// tree diff walks every entry of both trees).
+fn diff_trees(
+    repo: &Repository,
+    old: Option<&git2::Tree>,
+    new: Option<&git2::Tree>,
+    prefix: &str,
+    out: &mut Vec<TreeChange>,
+) -> Result<(), git2::Error> {
+    let mut old_entries = old.map(|t| t.iter()).into_iter().flatten().peekable();
+    let mut new_entries = new.map(|t| t.iter()).into_iter().flatten().peekable();
+    loop {
+        let order = match (old_entries.peek(), new_entries.peek()) {
+            (None, None) => return Ok(()),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (Some(o), Some(n)) => git_order(
+                o.name_bytes(),
+                entry_kind(o) == EntryKind::Folder,
+                n.name_bytes(),
+                entry_kind(n) == EntryKind::Folder,
+            ),
+        };
+        let (old_entry, new_entry) = match order {
+            std::cmp::Ordering::Less => (old_entries.next(), None),
+            std::cmp::Ordering::Greater => (None, new_entries.next()),
+            std::cmp::Ordering::Equal => (old_entries.next(), new_entries.next()),
+        };
+        if let (Some(o), Some(n)) = (&old_entry, &new_entry) {
+            if o.id() == n.id() && o.filemode() == n.filemode() {
+                continue;
+            }
+        }
+        let entry = new_entry.as_ref().or(old_entry.as_ref()).expect("one side has an entry");
+        let path = format!("{prefix}{}", String::from_utf8_lossy(entry.name_bytes()));
+        match entry_kind(entry) {
+            EntryKind::Folder => {
+                let old_tree = old_entry.map(|e| repo.find_tree(e.id())).transpose()?;
+                let new_tree = new_entry.map(|e| repo.find_tree(e.id())).transpose()?;
+                diff_trees(repo, old_tree.as_ref(), new_tree.as_ref(), &format!("{path}/"), out)?;
+            }
+            EntryKind::File => {
+                let kind = match (&old_entry, &new_entry) {
+                    (Some(_), Some(_)) => ChangeKind::Modified,
+                    (None, _) => ChangeKind::Added,
+                    (_, None) => ChangeKind::Deleted,
+                };
+                out.push(TreeChange { path, kind, old: old_entry.map(|e| e.id()), new: new_entry.map(|e| e.id()) });
+            }
+            EntryKind::Other => {}
+        }
+    }
+}
+
+/// Added and removed lines per change, as `git diff --numstat` counts them (binary files
+/// count 0/0). Blob pairs go through libgit2's xdiff without paths, so no attributes or
+/// diff drivers are consulted.
+fn line_counts(repo: &Repository, changes: &[TreeChange]) -> Result<Vec<LineCounts>, git2::Error> {
+    let mut opts = DiffOptions::new();
+    opts.context_lines(0).interhunk_lines(0);
+    changes
+        .iter()
+        .map(|change| match (change.old, change.new) {
+            (Some(old), Some(new)) => {
+                let (old, new) = (repo.find_blob(old)?, repo.find_blob(new)?);
+                if is_binary(old.content()) || is_binary(new.content()) {
+                    return Ok(LineCounts::default());
+                }
+                let (_, added, removed) = git2::Patch::from_blobs(&old, None, &new, None, Some(&mut opts))?.line_stats()?;
+                Ok(LineCounts { added: added as u32, removed: removed as u32 })
+            }
+            (None, Some(new)) => Ok(LineCounts { added: text_lines(repo.find_blob(new)?.content()), removed: 0 }),
+            (Some(old), None) => Ok(LineCounts { added: 0, removed: text_lines(repo.find_blob(old)?.content()) }),
+            (None, None) => Ok(LineCounts::default()),
+        })
+        .collect()
+}
+
+/// git's rule: a NUL byte in the first 8000 bytes.
+fn is_binary(content: &[u8]) -> bool {
+    memchr::memchr(0, &content[..content.len().min(8000)]).is_some()
+}
+
+/// Lines of a text blob (a last line without a newline counts); 0 for binary content.
+fn text_lines(content: &[u8]) -> u32 {
+    if is_binary(content) {
+        return 0;
+    }
+    let newlines = memchr::memchr_iter(b'\n', content).count();
+    (newlines + usize::from(content.last().is_some_and(|&b| b != b'\n'))) as u32
 }
 
 #[cfg(test)]
