@@ -6,13 +6,16 @@
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 pub mod bench;
+pub mod bench_gen;
 pub mod catalogue;
 pub mod demo;
 pub mod extract;
 pub mod fixture;
 pub mod graph;
+pub mod history;
 pub mod index;
 pub mod lang;
+pub mod map;
 pub mod model;
 pub mod progress;
 pub mod schema;
