@@ -1,20 +1,30 @@
 #!/usr/bin/env bash
 # Runs every test of Plumb on a fresh Debian/Ubuntu machine: installs what is missing
 # (system packages and npm packages; crates come with cargo), then the engine and CLI tests,
-# the UI type check and unit tests, and the desktop shell's build and tests.
+# the UI type check and unit tests, and the desktop shell's build and tests. Ends with one
+# line counting every test that ran.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 command -v cargo >/dev/null || { echo "test: cargo not found: install Rust with rustup first" >&2; exit 1; }
 scripts/install-deps.sh
 
-echo "== engine and CLI"
-cargo test --locked
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+step() { echo "== $1"; shift; "$@" 2>&1 | tee -a "$log"; }
 
-echo "== UI: type check and unit tests"
-npm run check:ui
-npm run test:ui
+step "engine and CLI" cargo test --locked
+step "UI type check" npm run check:ui
+step "UI unit tests" npm run test:ui
+step "UI build" npm run build:ui
+step "desktop shell" cargo test --locked -p plumb-desktop
 
-echo "== desktop shell"
-npm run build:ui
-cargo test --locked -p plumb-desktop
+# cargo: "test result: ok. N passed; M failed"; vitest: "Tests  N passed (N)".
+passed=$(sed 's/\x1b\[[0-9;]*m//g' "$log" | awk '
+  /^test result:/ { for (i = 1; i <= NF; i++) if ($(i) ~ /^passed;?$/) p += $(i-1) }
+  /^ *Tests +[0-9]+ passed/ { p += $2 }
+  END { print p + 0 }')
+failed=$(sed 's/\x1b\[[0-9;]*m//g' "$log" | awk '
+  /^test result:/ { for (i = 1; i <= NF; i++) if ($(i) ~ /^failed;?$/) f += $(i-1) }
+  END { print f + 0 }')
+echo "total: ${passed} passed, ${failed} failed"
