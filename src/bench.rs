@@ -1,5 +1,7 @@
 //! `plumb bench`: a full, cold index against the floor on the same files and thread count
-//! (walk, read every file, tree-sitter parse only). Runs alternate so drift hits both.
+//! (walk, read every file, tree-sitter parse only), and what the checks add to it (the
+//! detectors' per-file scans during indexing plus the check phase). Runs alternate so drift
+//! hits every figure.
 
 use std::io::Read;
 use std::path::Path;
@@ -18,6 +20,9 @@ pub fn index_against_floor(repo: &Path, runs: usize, threads: usize) -> anyhow::
     let mut floor = Vec::new();
     let mut extraction = Vec::new();
     let mut full = Vec::new();
+    let mut checked = Vec::new();
+    let scanner = std::sync::Arc::new(crate::checks::Scanner::builtin());
+    let catalogue = crate::catalogue::Catalogue::builtin();
     let mut files = 0;
     let mut bytes = 0;
     for _ in 0..runs {
@@ -29,22 +34,34 @@ pub fn index_against_floor(repo: &Path, runs: usize, threads: usize) -> anyhow::
         let data = tempfile::tempdir()?;
         let ws = Workspace::open(repo, Some(data.path()))?;
         let start = Instant::now();
-        index::index(&ws, &IndexOptions { threads, ..IndexOptions::default() }, &Silent, 0)?;
+        index::index(&ws, &IndexOptions { threads, scanner: None, ..IndexOptions::default() }, &Silent, 0)?;
         full.push(start.elapsed());
+
+        let data = tempfile::tempdir()?;
+        let ws = Workspace::open(repo, Some(data.path()))?;
+        let start = Instant::now();
+        index::index(&ws, &IndexOptions { threads, scanner: Some(scanner.clone()), ..IndexOptions::default() }, &Silent, 0)?;
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build()?;
+        pool.install(|| crate::checks::check(&ws, &scanner, &catalogue, &Default::default(), &Silent))?;
+        checked.push(start.elapsed());
     }
-    let (f, x, i) = (median(&mut floor), median(&mut extraction), median(&mut full));
+    let (f, x, i, c) = (median(&mut floor), median(&mut extraction), median(&mut full), median(&mut checked));
     let ratio = i.as_secs_f64() / f.as_secs_f64().max(1e-9);
+    let check_ratio = c.as_secs_f64() / i.as_secs_f64().max(1e-9);
     Ok(format!(
         "repository: {}\nfiles parsed by the floor: {files} ({:.1} MB), threads: {threads}, runs: {runs}\n\
          floor (walk + read + tree-sitter parse only): median {:.3} s\n\
          walk + read + parse + query extraction (no store, no search): median {:.3} s\n\
          full index (cold: walk, read, hash, parse, extract, store, search index): median {:.3} s\n\
-         ratio full / floor: {ratio:.2}x\n",
+         ratio full / floor: {ratio:.2}x\n\
+         index with the detectors' scans, then the checks (no history): median {:.3} s\n\
+         ratio with checks / full index: {check_ratio:.2}x\n",
         repo.display(),
         bytes as f64 / 1e6,
         f.as_secs_f64(),
         x.as_secs_f64(),
         i.as_secs_f64(),
+        c.as_secs_f64(),
     ))
 }
 

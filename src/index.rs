@@ -4,11 +4,13 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Read;
+use std::sync::Arc;
 use std::time::Instant;
 
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::checks::Scanner;
 use crate::extract::{self, ExtractError};
 use crate::lang::Lang;
 use crate::progress::{Progress, Stage};
@@ -34,11 +36,14 @@ pub struct IndexOptions {
     pub walk: WalkOptions,
     /// Worker threads for reading and parsing; 0 means one per core.
     pub threads: usize,
+    /// Runs the detectors' per-file scans on each changed file while its tree is in memory.
+    /// `None` indexes without them (benchmarks measure what the checks cost).
+    pub scanner: Option<Arc<Scanner>>,
 }
 
 impl Default for IndexOptions {
     fn default() -> Self {
-        IndexOptions { walk: WalkOptions::default(), threads: 0 }
+        IndexOptions { walk: WalkOptions::default(), threads: 0, scanner: Some(Arc::new(Scanner::builtin())) }
     }
 }
 
@@ -96,7 +101,14 @@ pub fn index(ws: &Workspace, options: &IndexOptions, progress: &dyn Progress, no
         diagnostics.push(Diagnostic { path: path.clone(), stage: "walk".into(), message: message.clone() });
     }
 
-    let known = store.known_files()?;
+    let mut known = store.known_files()?;
+    // Scans made by another Plumb (or none at all) are redone: every file is read again.
+    let stamp = options.scanner.as_ref().map_or(String::new(), |s| s.stamp().to_string());
+    if store.meta("scan_stamp")?.unwrap_or_default() != stamp {
+        for k in known.values_mut() {
+            k.hash = None;
+        }
+    }
     let mut seen: HashSet<String> = HashSet::with_capacity(walked.files.len() + walked.skipped.len());
 
     // Search: incremental when the index reflects the store, otherwise rebuilt from it.
@@ -154,7 +166,7 @@ pub fn index(ws: &Workspace, options: &IndexOptions, progress: &dyn Progress, no
             batch
                 .par_iter()
                 .map(|file| {
-                    let (update, diag) = read_and_parse(file, known.get(&file.path), &options.walk);
+                    let (update, diag) = read_and_parse(file, known.get(&file.path), options);
                     progress.advance(1);
                     (file.path.clone(), file.lang, update, diag)
                 })
@@ -227,6 +239,7 @@ pub fn index(ws: &Workspace, options: &IndexOptions, progress: &dyn Progress, no
     }
     lap("search_commit");
 
+    store.set_meta("scan_stamp", &stamp)?;
     let mut summary = summarize(&store)?;
     summary.repository = ws.repo.display().to_string();
     summary.reparsed = reparsed;
@@ -244,7 +257,11 @@ pub fn index(ws: &Workspace, options: &IndexOptions, progress: &dyn Progress, no
 }
 
 /// Reads one file (bounded), classifies its content and parses it when its hash changed.
-fn read_and_parse(file: &WalkedFile, known: Option<&Known>, options: &WalkOptions) -> (FileUpdate, Option<Diagnostic>) {
+fn read_and_parse(file: &WalkedFile, known: Option<&Known>, index_options: &IndexOptions) -> (FileUpdate, Option<Diagnostic>) {
+    let options = &index_options.walk;
+    let scan = |text: &str, tree: Option<&tree_sitter::Tree>| {
+        index_options.scanner.as_ref().map(|s| s.scan(&file.path, file.lang, text, tree)).unwrap_or_default()
+    };
     let diag = |message: String| Some(Diagnostic { path: file.path.clone(), stage: "read".into(), message });
     let mut bytes = Vec::with_capacity(file.size as usize);
     let read = std::fs::File::open(&file.abs).and_then(|f| f.take(options.max_file_bytes + 1).read_to_end(&mut bytes));
@@ -264,15 +281,24 @@ fn read_and_parse(file: &WalkedFile, known: Option<&Known>, options: &WalkOption
     }
     let text = String::from_utf8(bytes).expect("content_reason checked UTF-8");
     if !file.lang.is_parsed() {
-        return (FileUpdate::Indexed { size, hash, text, reason: None }, None);
+        let scan = scan(&text, None);
+        return (FileUpdate::Indexed { size, hash, text, reason: None, scan }, None);
     }
-    match extract::extract(file.lang, &text) {
-        Ok(facts) => (FileUpdate::Parsed { size, hash, text, facts }, None),
+    match extract::parse(file.lang, &text, extract::parse_budget(text.len())) {
+        Ok(tree) => {
+            let facts = extract::facts(file.lang, &text, &tree);
+            let scan = scan(&text, Some(&tree));
+            (FileUpdate::Parsed { size, hash, text, facts, scan }, None)
+        }
         Err(e @ ExtractError::Timeout(_)) => {
             let d = Some(Diagnostic { path: file.path.clone(), stage: "parse".into(), message: e.to_string() });
-            (FileUpdate::Indexed { size, hash, text, reason: Some(SkipReason::ParseTimeout) }, d)
+            let scan = scan(&text, None);
+            (FileUpdate::Indexed { size, hash, text, reason: Some(SkipReason::ParseTimeout), scan }, d)
         }
-        Err(e) => (FileUpdate::Indexed { size, hash, text, reason: None }, diag(e.to_string())),
+        Err(e) => {
+            let scan = scan(&text, None);
+            (FileUpdate::Indexed { size, hash, text, reason: None, scan }, diag(e.to_string()))
+        }
     }
 }
 

@@ -1,9 +1,11 @@
 //! Languages: how a path maps to a language, which tree-sitter grammar parses it, and the
 //! compiled queries from `queries/<lang>/`. Language syntax lives in the query files.
 
+use std::collections::HashMap;
 use std::path::Path;
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
+use include_dir::{include_dir, Dir};
 use tree_sitter::{Language, Query};
 
 pub use crate::model::Lang;
@@ -166,6 +168,77 @@ impl Lang {
     }
 }
 
+/// Every file under `queries/`, embedded; detectors read `<lang>/checks/<name>.scm` from it.
+static QUERIES: Dir = include_dir!("$CARGO_MANIFEST_DIR/queries");
+
+impl Lang {
+    /// Where a language's check queries are looked up, most specific first: TSX falls back to
+    /// TypeScript, and TypeScript, TSX and JavaScript to `ecmascript/` (node kinds the three
+    /// grammars share, so one query serves all of them).
+    fn query_dirs(self) -> &'static [&'static str] {
+        match self {
+            Lang::Tsx => &["tsx", "typescript", "ecmascript"],
+            Lang::TypeScript => &["typescript", "ecmascript"],
+            Lang::JavaScript => &["javascript", "ecmascript"],
+            Lang::Python => &["python"],
+            Lang::Go => &["go"],
+            Lang::Rust => &["rust"],
+            Lang::Java => &["java"],
+            Lang::Ruby => &["ruby"],
+            _ => &[],
+        }
+    }
+
+    /// The source of the check query `name` for this language (`queries/<dir>/checks/<name>.scm`).
+    pub fn check_query_source(self, name: &str) -> Option<(String, &'static str)> {
+        self.query_dirs().iter().find_map(|dir| {
+            let path = format!("{dir}/checks/{name}.scm");
+            QUERIES.get_file(&path).and_then(|f| f.contents_utf8()).map(|text| (format!("queries/{path}"), text))
+        })
+    }
+
+    /// The compiled check query `name`, or `None` when the language has none by that name.
+    /// Compiled once per process; a test compiles every built-in check query.
+    pub fn check_query(self, name: &str) -> Option<&'static Query> {
+        static CACHE: OnceLock<Mutex<HashMap<(Lang, String), Option<&'static Query>>>> = OnceLock::new();
+        let mut cache = CACHE.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner());
+        *cache.entry((self, name.to_string())).or_insert_with(|| {
+            let (path, source) = self.check_query_source(name)?;
+            let grammar = self.grammar()?;
+            match Query::new(&grammar, source) {
+                Ok(q) => Some(&*Box::leak(Box::new(q))),
+                Err(e) => panic!("{path} does not compile for {}: {e}", self.name()),
+            }
+        })
+    }
+}
+
+/// Every built-in check query as (language, name, path), for the test that compiles them all.
+pub fn builtin_check_queries() -> Vec<(Lang, String, String)> {
+    let mut out = Vec::new();
+    for lang in Lang::PARSED {
+        let mut names: Vec<String> = Vec::new();
+        for dir in lang.query_dirs() {
+            if let Some(checks) = QUERIES.get_dir(format!("{dir}/checks")) {
+                for f in checks.files() {
+                    if f.path().extension().is_some_and(|e| e == "scm") {
+                        let name = f.path().file_stem().unwrap_or_default().to_string_lossy().to_string();
+                        if !names.contains(&name) {
+                            names.push(name);
+                        }
+                    }
+                }
+            }
+        }
+        for name in names {
+            if let Some((path, _)) = lang.check_query_source(&name) {
+                out.push((lang, name, path));
+            }
+        }
+    }
+    out
+}
+
 /// Compiles a language's extraction query against its grammar.
 pub fn compile_facts_query(lang: Lang) -> Result<Query, tree_sitter::QueryError> {
     let grammar = lang.grammar().expect("parsed language has a grammar");
@@ -182,6 +255,19 @@ mod tests {
         for lang in Lang::PARSED {
             if let Err(e) = compile_facts_query(lang) {
                 panic!("queries/{}: {e}", lang.name());
+            }
+        }
+    }
+
+    #[test]
+    fn every_builtin_check_query_compiles_against_its_grammar() {
+        let all = builtin_check_queries();
+        assert!(all.iter().any(|(l, n, _)| *l == Lang::Tsx && n == "traits"), "tsx falls back to ecmascript");
+        for (lang, name, path) in all {
+            let grammar = lang.grammar().unwrap();
+            let (_, source) = lang.check_query_source(&name).unwrap();
+            if let Err(e) = Query::new(&grammar, source) {
+                panic!("{path} ({}): {e}", lang.name());
             }
         }
     }

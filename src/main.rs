@@ -19,6 +19,10 @@ struct Cli {
     /// Plumb's data folder (default: the user's data folder, e.g. ~/.local/share/plumb).
     #[arg(long, global = true, env = "PLUMB_DATA_DIR", value_name = "DIR")]
     data_dir: Option<PathBuf>,
+    /// A folder of the consultant's own catalogue files (*.toml: items and query rules),
+    /// merged over the built-in catalogue.
+    #[arg(long, global = true, env = "PLUMB_CATALOGUE_DIR", value_name = "DIR")]
+    catalogue: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -62,6 +66,16 @@ enum Command {
         #[arg(long)]
         max_commits: Option<usize>,
     },
+    /// Run the triage catalogue's checks (indexes and maps the repository first) and print
+    /// the findings.
+    Check {
+        repo: PathBuf,
+        /// Only this catalogue item (repeat for several).
+        #[arg(long = "item", value_name = "ID")]
+        items: Vec<String>,
+        #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+        format: CheckFormat,
+    },
     /// Build the bundled demo repository (Invoicely, an AI-built SaaS) in the data folder and
     /// triage it.
     Demo {
@@ -77,6 +91,13 @@ enum Command {
         #[arg(long, default_value_t = 0)]
         threads: usize,
     },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum CheckFormat {
+    Text,
+    Json,
+    Sarif,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -138,12 +159,29 @@ fn main() -> ExitCode {
     }
 }
 
+impl From<plumb::pipeline::AnalyseError> for Failure {
+    fn from(e: plumb::pipeline::AnalyseError) -> Self {
+        use plumb::pipeline::AnalyseError;
+        // A broken catalogue file is the user's input.
+        let code = if matches!(e, AnalyseError::Catalogue(_) | AnalyseError::Rule(_)) { 2 } else { 1 };
+        Failure { message: e.to_string(), code }
+    }
+}
+
 fn run(cli: Cli) -> Result<(), Failure> {
     let data_dir = cli.data_dir.as_deref();
+    let loaded = std::cell::OnceCell::new();
+    let detectors = || -> Result<&plumb::pipeline::Detectors, Failure> {
+        if loaded.get().is_none() {
+            let _ = loaded.set(plumb::pipeline::Detectors::load(cli.catalogue.as_deref())?);
+        }
+        Ok(loaded.get().expect("set above"))
+    };
+    let default_options = || -> Result<IndexOptions, Failure> { Ok(detectors()?.index_options()) };
     match cli.command {
         Command::Index { repo, max_file_size, format } => {
             let ws = Workspace::open(&repo, data_dir)?;
-            let mut options = IndexOptions::default();
+            let mut options = default_options()?;
             options.walk.max_file_bytes = max_file_size;
             let summary = index_with_progress(&ws, &options, format)?;
             match format {
@@ -153,7 +191,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         }
         Command::Search { repo, query, limit, format } => {
             let ws = Workspace::open(&repo, data_dir)?;
-            index_with_progress(&ws, &IndexOptions::default(), format)?;
+            index_with_progress(&ws, &default_options()?, format)?;
             let search = plumb::search::SearchIndex::open(&ws.search_dir()).map_err(Failure::internal)?;
             let hits = search.search(&query, limit).map_err(Failure::internal)?;
             match format {
@@ -173,7 +211,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         }
         Command::Files { repo, format } => {
             let ws = Workspace::open(&repo, data_dir)?;
-            index_with_progress(&ws, &IndexOptions::default(), format)?;
+            index_with_progress(&ws, &default_options()?, format)?;
             let store = plumb::store::Store::open(&ws.db_path()).map_err(Failure::internal)?;
             let files = store.files().map_err(Failure::internal)?;
             match format {
@@ -197,7 +235,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         }
         Command::Map { repo, format, since, max_commits } => {
             let ws = Workspace::open(&repo, data_dir)?;
-            index_with_progress(&ws, &IndexOptions::default(), Format::Json)?;
+            index_with_progress(&ws, &default_options()?, Format::Json)?;
             let mut options = plumb::map::MapOptions::default();
             options.history.since = since;
             options.history.max_commits = max_commits;
@@ -217,7 +255,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let dest = data.join("demo").join(format!("invoicely-{}", &head[..12]));
             let demo = plumb::demo::materialize(&dest).map_err(Failure::internal)?;
             let ws = Workspace::open(&demo.path, data_dir)?;
-            let summary = index_with_progress(&ws, &IndexOptions::default(), format)?;
+            let summary = index_with_progress(&ws, &default_options()?, format)?;
             match format {
                 Format::Json => print_json(&summary),
                 Format::Text => print(&format!(
@@ -226,6 +264,32 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     demo.commits,
                     summary_text(&summary)
                 )),
+            }
+        }
+        Command::Check { repo, items, format } => {
+            let detectors = detectors()?;
+            for id in &items {
+                if detectors.catalogue.items().iter().all(|i| !i.id.eq_ignore_ascii_case(id)) {
+                    return Err(Failure { message: format!("unknown catalogue item {id:?} (see queries/catalogue or --catalogue)"), code: 2 });
+                }
+            }
+            let ws = Workspace::open(&repo, data_dir)?;
+            let _lock = ws.lock(Duration::from_secs(30))?;
+            let mut options = plumb::pipeline::AnalyseOptions::default();
+            options.checks.items = items;
+            let analysis = if std::io::stdout().is_terminal() && format == CheckFormat::Text {
+                let bars = Bars::default();
+                let r = plumb::pipeline::analyse(&ws, detectors, &options, &bars, now());
+                bars.clear();
+                r
+            } else {
+                plumb::pipeline::analyse(&ws, detectors, &options, &Silent, now())
+            }?;
+            let report = analysis.checks;
+            match format {
+                CheckFormat::Json => print_json(&report),
+                CheckFormat::Sarif => print_json(&plumb::checks::sarif::to_sarif(&report.findings, &detectors.catalogue)),
+                CheckFormat::Text => print(&findings_text(&report, &detectors.catalogue)),
             }
         }
         Command::Bench { repo, runs, threads } => {
@@ -310,6 +374,30 @@ fn summary_text(s: &IndexSummary) -> String {
         if s.diagnostics.len() > 20 {
             out.push_str(&format!("    … and {} more (see --format json)\n", s.diagnostics.len() - 20));
         }
+    }
+    out
+}
+
+fn findings_text(report: &plumb::checks::CheckReport, catalogue: &plumb::catalogue::Catalogue) -> String {
+    use plumb::checks::Class;
+    let mut out = String::new();
+    for class in [Class::LoadBearing, Class::Cosmetic] {
+        let of_class: Vec<_> = report.findings.iter().filter(|f| f.class == class).collect();
+        out.push_str(&format!("{} ({})\n", if class == Class::LoadBearing { "Load-bearing" } else { "Cosmetic" }, of_class.len()));
+        for f in of_class {
+            let place = match (f.path.is_empty(), f.line) {
+                (true, _) => "(repository)".to_string(),
+                (false, 0) => f.path.clone(),
+                (false, line) => format!("{}:{line}", f.path),
+            };
+            let title = catalogue.get(&f.item).map_or("", |i| i.title.as_str());
+            let severity = format!("{:?}", f.severity).to_lowercase();
+            out.push_str(&format!("  {severity:<8} {:<22} {place}\n           {}\n           {title} [{}]\n", f.item, f.message, f.fingerprint));
+        }
+        out.push('\n');
+    }
+    for d in &report.diagnostics {
+        out.push_str(&format!("note: {}\n", d.message));
     }
     out
 }

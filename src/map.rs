@@ -76,7 +76,7 @@ pub struct Coupling {
     pub hidden: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct HistorySummary {
     pub commits: u32,
     pub agent_commits: u32,

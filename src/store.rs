@@ -9,6 +9,7 @@ use std::time::Duration;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::Serialize;
 
+use crate::checks::Scan;
 use crate::lang::Lang;
 use crate::model::{DefKind, Definition, FileFacts, Import, ImportKind};
 use crate::walk::SkipReason;
@@ -111,6 +112,19 @@ CREATE TABLE file_metrics (
 );
 CREATE TABLE import_edges (from_path TEXT NOT NULL, to_path TEXT NOT NULL, external INTEGER NOT NULL);
 CREATE TABLE coupling (a TEXT NOT NULL, b TEXT NOT NULL, shared INTEGER NOT NULL, degree REAL NOT NULL, hidden INTEGER NOT NULL);
+"#, r#"
+CREATE TABLE file_scans (
+    file_id INTEGER PRIMARY KEY REFERENCES files(id) ON DELETE CASCADE,
+    data TEXT NOT NULL
+);
+CREATE TABLE findings (
+    fingerprint TEXT PRIMARY KEY,
+    item TEXT NOT NULL,
+    path TEXT NOT NULL,
+    line INTEGER NOT NULL,
+    data TEXT NOT NULL
+);
+CREATE INDEX findings_by_item ON findings(item);
 "#];
 
 /// What the store remembers of a file from the last run, to decide what to re-read.
@@ -125,9 +139,9 @@ pub struct Known {
 pub enum FileUpdate {
     /// Content hash unchanged: nothing to write.
     Unchanged,
-    Parsed { size: u64, hash: String, text: String, facts: FileFacts },
+    Parsed { size: u64, hash: String, text: String, facts: FileFacts, scan: Scan },
     /// Text kept for search, no grammar (JSON, Markdown, SQL, …) or parse timeout.
-    Indexed { size: u64, hash: String, text: String, reason: Option<SkipReason> },
+    Indexed { size: u64, hash: String, text: String, reason: Option<SkipReason>, scan: Scan },
     Skipped { size: u64, is_dir: bool, reason: SkipReason },
 }
 
@@ -377,9 +391,13 @@ impl Store {
 fn write_update(tx: &Transaction, path: &str, lang: Lang, update: &FileUpdate) -> rusqlite::Result<()> {
     let (size, hash, status, reason, is_dir, facts, text) = match update {
         FileUpdate::Unchanged => return Ok(()),
-        FileUpdate::Parsed { size, hash, text, facts } => (*size, Some(hash), "parsed", None, false, Some(facts), Some(text)),
-        FileUpdate::Indexed { size, hash, text, reason } => (*size, Some(hash), "indexed", *reason, false, None, Some(text)),
+        FileUpdate::Parsed { size, hash, text, facts, .. } => (*size, Some(hash), "parsed", None, false, Some(facts), Some(text)),
+        FileUpdate::Indexed { size, hash, text, reason, .. } => (*size, Some(hash), "indexed", *reason, false, None, Some(text)),
         FileUpdate::Skipped { size, is_dir, reason } => (*size, None, "skipped", Some(*reason), *is_dir, None, None),
+    };
+    let scan = match update {
+        FileUpdate::Parsed { scan, .. } | FileUpdate::Indexed { scan, .. } => Some(scan),
+        _ => None,
     };
     // Text without a grammar still gets a line count: non-blank lines.
     let default = FileFacts { loc: text.map_or(0, |t| t.lines().filter(|l| !l.trim().is_empty()).count() as u32), ..FileFacts::default() };
@@ -417,6 +435,12 @@ fn write_update(tx: &Transaction, path: &str, lang: Lang, update: &FileUpdate) -
     )?;
     for d in &f.definitions {
         stmt.execute(params![id, d.name, def_kind_name(d.kind), d.start_line, d.end_line, d.exported, d.complexity])?;
+    }
+    match scan {
+        Some(scan) if !scan.is_empty() => crate::checks::repo::write_scan(tx, path, scan)?,
+        _ => {
+            tx.prepare_cached("DELETE FROM file_scans WHERE file_id = ?1")?.execute([id])?;
+        }
     }
     Ok(())
 }

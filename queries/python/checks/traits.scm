@@ -1,0 +1,3 @@
+; What a file does, for its roles: every call's callee and every decorator.
+(call function: (_) @callee) @call
+(decorator (_) @decorator)

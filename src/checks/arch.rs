@@ -1,0 +1,7 @@
+//! ARCH detectors. See the catalogue (`queries/catalogue/arch.toml`) for what each item means.
+
+use super::Detector;
+
+pub(super) fn detectors() -> Vec<Box<dyn Detector>> {
+    vec![]
+}

@@ -1,0 +1,7 @@
+//! ERR detectors. See the catalogue (`queries/catalogue/err.toml`) for what each item means.
+
+use super::Detector;
+
+pub(super) fn detectors() -> Vec<Box<dyn Detector>> {
+    vec![]
+}

@@ -1,0 +1,7 @@
+//! OBS detectors. See the catalogue (`queries/catalogue/obs.toml`) for what each item means.
+
+use super::Detector;
+
+pub(super) fn detectors() -> Vec<Box<dyn Detector>> {
+    vec![]
+}

@@ -1,0 +1,7 @@
+//! OPS detectors. See the catalogue (`queries/catalogue/ops.toml`) for what each item means.
+
+use super::Detector;
+
+pub(super) fn detectors() -> Vec<Box<dyn Detector>> {
+    vec![]
+}

@@ -1,0 +1,7 @@
+//! PAY detectors. See the catalogue (`queries/catalogue/pay.toml`) for what each item means.
+
+use super::Detector;
+
+pub(super) fn detectors() -> Vec<Box<dyn Detector>> {
+    vec![]
+}

@@ -1,0 +1,198 @@
+//! One file as a detector's scan sees it: text, language and (for parsed languages) the
+//! tree-sitter tree, with line arithmetic and query helpers. Node kinds and grammar details
+//! stay in `queries/<lang>/checks/*.scm`; detectors read captures by name.
+
+use streaming_iterator::StreamingIterator;
+use tree_sitter::{Node, QueryCursor, Tree};
+
+use crate::lang::Lang;
+
+pub struct SourceFile<'a> {
+    pub path: &'a str,
+    pub lang: Lang,
+    pub text: &'a str,
+    pub tree: Option<&'a Tree>,
+    line_starts: Vec<usize>,
+}
+
+/// One match of a check query: its pattern index and captures by name.
+pub struct Captures<'t> {
+    pub pattern: usize,
+    names: &'static [&'static str],
+    captures: Vec<(u32, Node<'t>)>,
+}
+
+impl<'t> Captures<'t> {
+    /// The first node captured as `name`.
+    pub fn get(&self, name: &str) -> Option<Node<'t>> {
+        self.all(name).next()
+    }
+
+    /// Every node captured as `name`, in match order.
+    pub fn all<'s>(&'s self, name: &'s str) -> impl Iterator<Item = Node<'t>> + 's {
+        self.captures
+            .iter()
+            .filter(move |(i, _)| self.names[*i as usize] == name)
+            .map(|(_, n)| *n)
+    }
+
+    pub fn has(&self, name: &str) -> bool {
+        self.get(name).is_some()
+    }
+}
+
+impl<'a> SourceFile<'a> {
+    pub fn new(path: &'a str, lang: Lang, text: &'a str, tree: Option<&'a Tree>) -> SourceFile<'a> {
+        let mut line_starts = vec![0];
+        line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+        SourceFile {
+            path,
+            lang,
+            text,
+            tree,
+            line_starts,
+        }
+    }
+
+    /// 1-based line of a byte offset.
+    pub fn line_of(&self, byte: usize) -> u32 {
+        self.line_starts.partition_point(|&s| s <= byte) as u32
+    }
+
+    /// The text of 1-based line `n` without its line break ("" past the end).
+    pub fn line(&self, n: u32) -> &'a str {
+        let Some(&start) = self.line_starts.get((n as usize).wrapping_sub(1)) else {
+            return "";
+        };
+        let end = self
+            .line_starts
+            .get(n as usize)
+            .map_or(self.text.len(), |&e| e - 1);
+        self.text
+            .get(start..end)
+            .unwrap_or("")
+            .trim_end_matches('\r')
+    }
+
+    pub fn line_count(&self) -> u32 {
+        self.line_starts.len() as u32
+    }
+
+    /// 1-based first and last line of a node.
+    pub fn lines(&self, node: Node) -> (u32, u32) {
+        (
+            node.start_position().row as u32 + 1,
+            node.end_position().row as u32 + 1,
+        )
+    }
+
+    pub fn text_of(&self, node: Node) -> &'a str {
+        self.text.get(node.byte_range()).unwrap_or("")
+    }
+
+    /// Every match of the check query `name` (`queries/<lang>/checks/<name>.scm`) over the whole
+    /// tree; empty when the file is not parsed or its language has no such query.
+    pub fn matches(&self, name: &str) -> Vec<Captures<'a>> {
+        match self.tree {
+            Some(tree) => self.matches_in(name, tree.root_node()),
+            None => Vec::new(),
+        }
+    }
+
+    /// Every match of the check query `name` inside `node`.
+    pub fn matches_in(&self, name: &str, node: Node<'a>) -> Vec<Captures<'a>> {
+        let Some(query) = self.lang.check_query(name) else {
+            return Vec::new();
+        };
+        let names: &'static [&'static str] = query.capture_names();
+        let mut cursor = QueryCursor::new();
+        let mut it = cursor.matches(query, node, self.text.as_bytes());
+        let mut out = Vec::new();
+        while let Some(m) = it.next() {
+            out.push(Captures {
+                pattern: m.pattern_index,
+                names,
+                captures: m.captures.iter().map(|c| (c.index, c.node)).collect(),
+            });
+        }
+        out
+    }
+
+    /// Whether the path looks like a test, a fixture, a story or a mock (tests are not
+    /// production paths: most detectors skip them).
+    pub fn is_test(&self) -> bool {
+        is_test_path(self.path)
+    }
+}
+
+/// Test files and folders by the conventions of the common stacks.
+pub fn is_test_path(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    let name = lower.rsplit('/').next().unwrap_or(&lower);
+    let in_folder =
+        |f: &str| lower.starts_with(&format!("{f}/")) || lower.contains(&format!("/{f}/"));
+    [
+        "__tests__",
+        "__mocks__",
+        "test",
+        "tests",
+        "spec",
+        "specs",
+        "e2e",
+        "cypress",
+        "playwright",
+        "fixtures",
+        "__fixtures__",
+        "testdata",
+        "mocks",
+        "stories",
+    ]
+    .iter()
+    .any(|f| in_folder(f))
+        || name.contains(".test.")
+        || name.contains(".spec.")
+        || name.contains(".stories.")
+        || name.starts_with("test_")
+        || name.ends_with("_test.py")
+        || name.ends_with("_test.go")
+        || name.ends_with("_spec.rb")
+        || name == "conftest.py"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_are_one_based_and_strip_line_breaks() {
+        let f = SourceFile::new("a.ts", Lang::TypeScript, "one\r\ntwo\nthree", None);
+        assert_eq!(f.line_of(0), 1);
+        assert_eq!(f.line_of(5), 2);
+        assert_eq!(f.line_of(9), 3);
+        assert_eq!(f.line(1), "one");
+        assert_eq!(f.line(3), "three");
+        assert_eq!(f.line(4), "");
+        assert_eq!(f.line(0), "");
+    }
+
+    #[test]
+    fn test_paths_are_recognised() {
+        for p in [
+            "src/__tests__/pricing.test.ts",
+            "tests/test_api.py",
+            "app/foo.spec.tsx",
+            "pkg/x_test.go",
+            "e2e/login.ts",
+        ] {
+            assert!(is_test_path(p), "{p}");
+        }
+        for p in [
+            "src/lib/pricing.ts",
+            "src/pages/Testimonials.tsx",
+            "services/reports/main.py",
+            "src/latest/x.ts",
+        ] {
+            assert!(!is_test_path(p), "{p}");
+        }
+    }
+}

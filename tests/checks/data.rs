@@ -1,0 +1,4 @@
+//! DATA detectors: a true positive and a near-miss negative for every item.
+
+#[allow(unused_imports)]
+use super::{check, none, one_at};
