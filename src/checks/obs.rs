@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::err::is_log;
 use super::roles::normalize_callee;
-use super::{keep, Confidence, Detector, Draft, Repo, RepoFile, SourceFile};
+use super::{keep, Class, Confidence, Detector, Draft, Repo, RepoFile, SourceFile};
 use crate::lang::Lang;
 
 pub(super) fn detectors() -> Vec<Box<dyn Detector>> {
@@ -539,6 +539,9 @@ fn health(repo: &Repo, scans: &[(&RepoFile, ObsScan)], out: &mut Vec<Draft>) {
         for p in &deployed_by {
             d = d.related(*p, 0, "deploys this server");
         }
+        if !deployed_by.is_empty() {
+            d = d.class(Class::LoadBearing, "A deployed server without a health check keeps receiving traffic while it cannot serve it.");
+        }
         out.push(d);
     }
 }
@@ -623,7 +626,8 @@ fn error_tracking(repo: &Repo, out: &mut Vec<Draft>) {
             ),
             searched,
         )
-        .anchor("no error tracking");
+        .anchor("no error tracking")
+        .class(Class::LoadBearing, "Once the product is live, failures reach the team only through customers.");
         for a in &areas {
             d = d.fact(format!("entry points without tracking: {a}"));
         }
@@ -662,7 +666,8 @@ fn error_tracking(repo: &Repo, out: &mut Vec<Draft>) {
         ),
         searched,
     )
-    .anchor("entry points without error tracking");
+    .anchor("entry points without error tracking")
+    .class(Class::LoadBearing, "Failures on these entry points reach the team only through customers.");
     for f in uncovered.iter().take(20) {
         d = d.fact(format!("no tracking: {}", f.path));
     }

@@ -16,7 +16,7 @@ use regex::Regex;
 use serde::{Deserialize, Serialize};
 
 use super::err::short;
-use super::{keep, Confidence, Detector, Draft, Repo, RepoFile, SourceFile};
+use super::{keep, Class, Confidence, Detector, Draft, Repo, RepoFile, SourceFile};
 use crate::lang::Lang;
 
 pub(super) fn detectors() -> Vec<Box<dyn Detector>> {
@@ -427,7 +427,8 @@ fn config(repo: &Repo, scans: &[(&RepoFile, OpsScan)], out: &mut Vec<Draft>) {
             };
             let mut d = Draft::new("OPS-CONFIG", &file.path, *line, end, msg)
                 .anchor(format!("{host} in {}", file.path))
-                .confidence(Confidence::High);
+                .confidence(Confidence::High)
+                .class(Class::LoadBearing, "It is a production value in code: every copy of the app run for testing or staging talks to production.");
             if end > *line {
                 d = d.fact(format!("{} lines use {host}", j - i + 1));
             }
@@ -722,6 +723,7 @@ fn gate(repo: &Repo, ci: &Ci, out: &mut Vec<Draft>) {
                 vec![CI_SEARCHED.to_string()],
             )
             .anchor("no CI")
+            .class(Class::LoadBearing, "Every change reaches customers with nothing checked on the way.")
             .confidence(Confidence::High),
         );
         return;
@@ -797,12 +799,22 @@ fn gate(repo: &Repo, ci: &Ci, out: &mut Vec<Draft>) {
     }
     msg.push('.');
     let mut d = Draft::new("OPS-CI", &main.path, line, end, msg)
+        .class(Class::LoadBearing, "Every change reaches customers through this gate, so what it does not check, nobody checks.")
         .anchor(format!("CI gates in {}", main.path))
         .confidence(Confidence::High)
         .searched(format!("commands in {} CI file(s), with npm/pnpm/yarn scripts expanded from package.json", ci.files.len()));
     let scripts = package_scripts(repo);
     for g in &missing {
-        if let Some((name, cmd)) = scripts.iter().find(|(_, c)| gates_of(c).contains(g)) {
+        let named = |n: &str| match g {
+            Gate::Test => n == "test",
+            Gate::Lint => n == "lint",
+            Gate::Types => n.contains("type") || n == "check",
+        };
+        let found = scripts
+            .iter()
+            .filter(|(_, c)| gates_of(c).contains(g))
+            .min_by_key(|(n, _)| !named(n));
+        if let Some((name, cmd)) = found {
             d = d.fact(format!("package.json has \"{name}\": \"{}\" ({}), never run in CI", short(cmd, 40), g.noun()));
         }
     }
@@ -937,6 +949,7 @@ fn deploy(repo: &Repo, ci: &Ci, out: &mut Vec<Draft>) {
         searched,
     )
     .anchor("deploy and rollback")
+    .class(Class::LoadBearing, "Once the product is live, a bad release stays up until someone works out by hand how to undo it.")
     .confidence(if platforms.is_empty() && deploys.is_empty() { Confidence::Medium } else { Confidence::Low });
     for f in facts {
         d = d.fact(f);
@@ -988,24 +1001,40 @@ fn theatre(repo: &Repo, scans: &[(&RepoFile, OpsScan)], out: &mut Vec<Draft>) {
             } else {
                 format!("`{marker}` skips this test: it never runs, and the suite reports green without it.")
             };
-            out.push(Draft::new("OPS-TEST-THEATRE", &file.path, *line, *line, msg).confidence(Confidence::High));
+            out.push(theatre_class(repo, file, focused, Draft::new("OPS-TEST-THEATRE", &file.path, *line, *line, msg).confidence(Confidence::High)));
         }
         for (line, end, name) in &scan.no_assert {
-            out.push(
-                Draft::new(
-                    "OPS-TEST-THEATRE",
-                    &file.path,
-                    *line,
-                    *end,
-                    format!("The test \"{}\" asserts nothing: it passes whatever the code does.", short(name, 60)),
-                )
-                .anchor(format!("no assertion: {name}"))
-                .confidence(Confidence::High),
-            );
+            let d = Draft::new(
+                "OPS-TEST-THEATRE",
+                &file.path,
+                *line,
+                *end,
+                format!("The test \"{}\" asserts nothing: it passes whatever the code does.", short(name, 60)),
+            )
+            .anchor(format!("no assertion: {name}"))
+            .confidence(Confidence::High);
+            out.push(theatre_class(repo, file, false, d));
         }
     }
     coverage_js(repo, scans, out);
     coverage_python(repo, out);
+}
+
+/// A focused test, or a hollow test of money, access or data-write code, makes the report
+/// lie about what matters; other skipped tests are housekeeping.
+fn theatre_class(repo: &Repo, test: &RepoFile, focused: bool, d: Draft) -> Draft {
+    if focused {
+        return d.class(Class::LoadBearing, "A focused test silently stops the rest of the suite from running, so the report says passed for tests that never ran.");
+    }
+    let critical: Vec<&str> = repo
+        .imports_of(&test.path)
+        .into_iter()
+        .filter(|p| repo.file(p).is_some_and(|f| f.roles.money || f.roles.auth || f.roles.data_write))
+        .collect();
+    match critical.first() {
+        Some(p) => d.class(Class::LoadBearing, format!("It is the test of {p}, which handles money, access or customer data, so that code is reported tested when it is not.")),
+        None => d,
+    }
 }
 
 /// Production source files a runner of these languages could measure under `root`.
@@ -1091,6 +1120,7 @@ fn coverage_finding(path: &str, line: u32, end: u32, runner: &str, all: &[&RepoF
     msg.push('.');
     Some(
         Draft::new("OPS-TEST-THEATRE", path, line, end, msg)
+            .class(Class::LoadBearing, "The coverage figure everyone reads describes a sliver of the code, so untested code looks tested.")
             .anchor(format!("{runner} coverage scope"))
             .confidence(Confidence::High)
             .fact(format!("measured share: {}/{} source files ({pct}%)", kept.len(), all.len()))
