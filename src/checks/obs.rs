@@ -180,6 +180,10 @@ fn sensitive_fields(file: &SourceFile, args: tree_sitter::Node) -> Vec<(String, 
         // property gets its own look.
         if let Some(p) = n.parent() {
             let pt = file.text_of(p);
+            // `!!token`, `typeof token`: a flag about the value, not the value.
+            if pt.starts_with('!') || pt.starts_with("typeof") {
+                continue;
+            }
             if pt.len() > name.len() && pt.starts_with(name) && pt[name.len()..].starts_with(['.', '?', '[']) && p.start_byte() == n.start_byte() {
                 continue;
             }
@@ -258,28 +262,30 @@ fn words(name: &str) -> Vec<String> {
 
 fn logging(repo: &Repo, scans: &[(&RepoFile, ObsScan)], out: &mut Vec<Draft>) {
     for (file, scan) in scans {
+        // One finding per log call, naming every field it leaks.
+        let mut calls: BTreeMap<(u32, u32, &str), Vec<&Leak>> = BTreeMap::new();
         for leak in &scan.leaks {
-            let severe = leak.what != "an email address";
+            calls.entry((leak.line, leak.end_line, leak.callee.as_str())).or_default().push(leak);
+        }
+        for ((line, end, callee), leaks) in calls {
+            let severe = leaks.iter().any(|l| l.what != "an email address");
+            let fields: Vec<String> = leaks.iter().map(|l| format!("`{}` ({})", l.field, l.what)).collect();
             let mut d = Draft::new(
                 "OBS-LOGGING",
                 &file.path,
-                leak.line,
-                leak.end_line,
+                line,
+                end,
                 format!(
-                    "`{}` writes `{}` ({}) to the logs: anyone who can read the logs{} gets it.",
-                    leak.callee,
-                    leak.field,
-                    leak.what,
+                    "`{callee}` writes {} to the logs: anyone who can read the logs{} gets it.",
+                    join_and(&fields),
                     if file.roles.server { ", or the log provider," } else { " (the browser console, session replays)" }
                 ),
             )
-            .anchor(format!("{} {}", leak.callee, leak.field))
-            .fact(format!("logged field: {}", leak.field));
-            if severe {
-                d = d.confidence(Confidence::High).auth();
-            } else {
-                d = d.confidence(Confidence::Medium);
+            .anchor(format!("{callee} {}", leaks.iter().map(|l| l.field.as_str()).collect::<Vec<_>>().join(" ")));
+            for l in &leaks {
+                d = d.fact(format!("logged field: {} ({})", l.field, l.what));
             }
+            d = if severe { d.confidence(Confidence::High).auth() } else { d.confidence(Confidence::Medium) };
             out.push(d);
         }
     }
