@@ -623,7 +623,7 @@ fn error_tracking(repo: &Repo, out: &mut Vec<Draft>) {
             );
             return;
         }
-        let areas = entry_areas(repo, &code.iter().filter(|f| f.roles.entry.is_some()).copied().collect::<Vec<_>>());
+        let areas = entry_areas(&code.iter().filter(|f| f.roles.entry.is_some()).copied().collect::<Vec<_>>());
         let mut d = Draft::absence(
             "OBS-ERROR-TRACKING",
             format!(
@@ -661,7 +661,7 @@ fn error_tracking(repo: &Repo, out: &mut Vec<Draft>) {
     if uncovered.is_empty() {
         return;
     }
-    let areas = entry_areas(repo, &uncovered);
+    let areas = entry_areas(&uncovered);
     let mut d = Draft::absence(
         "OBS-ERROR-TRACKING",
         format!(
@@ -681,8 +681,7 @@ fn error_tracking(repo: &Repo, out: &mut Vec<Draft>) {
 }
 
 /// "8 edge functions under supabase/functions" and the like.
-fn entry_areas(repo: &Repo, entries: &[&RepoFile]) -> Vec<String> {
-    let _ = repo;
+fn entry_areas(entries: &[&RepoFile]) -> Vec<String> {
     let mut by: BTreeMap<(String, &'static str), u32> = BTreeMap::new();
     for f in entries {
         let Some(kind) = f.roles.entry else { continue };

@@ -1164,7 +1164,7 @@ fn coverage_python(repo: &Repo, out: &mut Vec<Draft>) {
     for f in repo.files.iter().filter(|f| matches!(file_name(&f.path), ".coveragerc" | "setup.cfg" | "tox.ini" | "pyproject.toml" | "pytest.ini")) {
         let Some(text) = repo.content(&f.path) else { continue };
         let root = dir_of(&f.path);
-        let settings = python_coverage_settings(file_name(&f.path), &text);
+        let settings = python_coverage_settings(&text);
         if settings.source.is_empty() && settings.include.is_empty() && settings.omit.is_empty() {
             continue;
         }
@@ -1199,7 +1199,7 @@ struct PyCoverage {
 
 /// coverage.py settings from .coveragerc / setup.cfg / tox.ini ([run] or [coverage:run]),
 /// pyproject.toml ([tool.coverage.run]) and pytest's --cov options.
-fn python_coverage_settings(name: &str, text: &str) -> PyCoverage {
+fn python_coverage_settings(text: &str) -> PyCoverage {
     static COV: OnceLock<Regex> = OnceLock::new();
     let cov = COV.get_or_init(|| Regex::new(r"--cov=([\w./-]+)").unwrap());
     let mut s = PyCoverage::default();
@@ -1260,7 +1260,6 @@ fn python_coverage_settings(name: &str, text: &str) -> PyCoverage {
             _ => {}
         }
     }
-    let _ = name;
     s
 }
 
