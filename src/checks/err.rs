@@ -730,27 +730,13 @@ fn scan_ecmascript(file: &SourceFile) -> ErrScan {
         {
             let chain = normalize_callee(file.text_of(target));
             if supabase_write(&chain).is_some() && !file.text_of(cb).contains("error") {
-                let (line, end) = file.lines(call);
-                scan.swallow.push(Site {
-                    kind: Kind::IgnoredResult,
-                    line,
-                    end_line: end,
-                    what: chain,
-                    detail: table_of(file.text_of(target)),
-                });
+                scan.swallow.push(ignored_result(file, call, chain, target));
             }
         }
         if let (Some(stmt), Some(call)) = (m.get("discard"), m.get("discard.call")) {
             let chain = normalize_callee(file.text_of(call));
             if supabase_write(&chain).is_some() || supabase_rpc(&chain).is_some() {
-                let (line, end) = file.lines(stmt);
-                scan.swallow.push(Site {
-                    kind: Kind::IgnoredResult,
-                    line,
-                    end_line: end,
-                    what: chain,
-                    detail: table_of(file.text_of(call)),
-                });
+                scan.swallow.push(ignored_result(file, stmt, chain, call));
             }
         }
         if let (Some(bind), Some(name), Some(call)) =
@@ -775,6 +761,18 @@ fn scan_ecmascript(file: &SourceFile) -> ErrScan {
     }
     react_query(file, &mut scan, &sites, &try_bodies);
     scan
+}
+
+/// A supabase-js result never looked at: the statement `at`, the query `call`.
+fn ignored_result(file: &SourceFile, at: Node, chain: String, call: Node) -> Site {
+    let (line, end_line) = file.lines(at);
+    Site {
+        kind: Kind::IgnoredResult,
+        line,
+        end_line,
+        what: chain,
+        detail: table_of(file.text_of(call)),
+    }
 }
 
 /// Records the verdict on a catch (or except) as a swallow site or a style count.
@@ -1545,7 +1543,7 @@ fn area_of(path: &str) -> String {
     }
 }
 
-fn join_and(items: &[String]) -> String {
+pub(super) fn join_and(items: &[String]) -> String {
     match items {
         [] => String::new(),
         [one] => one.clone(),

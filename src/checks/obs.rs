@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 
-use super::err::is_log;
+use super::err::{is_log, join_and};
 use super::roles::normalize_callee;
 use super::{keep, Class, Confidence, Detector, Draft, Repo, RepoFile, SourceFile};
 use crate::lang::Lang;
@@ -705,13 +705,6 @@ fn entry_areas(entries: &[&RepoFile]) -> Vec<String> {
         .collect()
 }
 
-fn join_and(items: &[String]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.clone(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
-    }
-}
 
 #[cfg(test)]
 mod tests {

@@ -15,7 +15,7 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 
-use super::err::short;
+use super::err::{join_and, short};
 use super::{keep, Class, Confidence, Detector, Draft, Repo, RepoFile, SourceFile};
 use crate::lang::Lang;
 
@@ -824,13 +824,6 @@ fn gate(repo: &Repo, ci: &Ci, out: &mut Vec<Draft>) {
     out.push(d);
 }
 
-fn join_and(items: &[String]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.clone(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
-    }
-}
 
 fn join_or(items: &[String]) -> String {
     match items {

@@ -12,18 +12,27 @@ export const supabase = createClient(import.meta.env.VITE_SUPABASE_URL, import.m
 // ---------------------------------------------------------------------------------------
 // ERR-SWALLOW
 
-#[test]
-fn supabase_insert_whose_error_is_never_read_is_swallowed() {
-    let edge = r#"import { createClient } from "https://esm.sh/@supabase/supabase-js@2.45.4";
+/// A Supabase edge function creating an order, with `body` after the order is read.
+fn edge_function(body: &str) -> String {
+    format!(
+        r#"import {{ createClient }} from "https://esm.sh/@supabase/supabase-js@2.45.4";
 
-Deno.serve(async (req) => {
+Deno.serve(async (req) => {{
   const supabase = createClient(Deno.env.get("SUPABASE_URL")!, Deno.env.get("SUPABASE_SERVICE_ROLE_KEY")!);
   const order = await req.json();
-  const { data } = await supabase.from("orders").insert(order).select().single();
-  return new Response(JSON.stringify({ ok: true, id: data?.id }), { status: 200 });
-});
-"#;
-    let f = check(&[("supabase/functions/create-order/index.ts", edge)], "ERR-SWALLOW");
+{body}
+}});
+"#
+    )
+}
+
+#[test]
+fn supabase_insert_whose_error_is_never_read_is_swallowed() {
+    let edge = edge_function(
+        r#"  const { data } = await supabase.from("orders").insert(order).select().single();
+  return new Response(JSON.stringify({ ok: true, id: data?.id }), { status: 200 });"#,
+    );
+    let f = check(&[("supabase/functions/create-order/index.ts", &edge)], "ERR-SWALLOW");
     let hit = one_at(&f, "supabase/functions/create-order/index.ts", 6);
     assert!(hit.message.contains("insert of `orders`"), "{}", hit.message);
     assert!(hit.exposure.data_write);
@@ -31,12 +40,8 @@ Deno.serve(async (req) => {
 
 #[test]
 fn supabase_error_that_returns_an_error_response_is_handled() {
-    let edge = r#"import { createClient } from "https://esm.sh/@supabase/supabase-js@2.45.4";
-
-Deno.serve(async (req) => {
-  const supabase = createClient(Deno.env.get("SUPABASE_URL")!, Deno.env.get("SUPABASE_SERVICE_ROLE_KEY")!);
-  const order = await req.json();
-  const { data, error: insertError } = await supabase.from("orders").insert(order).select().single();
+    let edge = edge_function(
+        r#"  const { data, error: insertError } = await supabase.from("orders").insert(order).select().single();
   if (insertError) {
     console.error("insert failed", insertError);
     return new Response(JSON.stringify({ error: insertError.message }), { status: 500 });
@@ -44,10 +49,9 @@ Deno.serve(async (req) => {
   const { error } = await supabase.from("order_events").insert({ order_id: data.id });
   if (error) throw error;
   const res = await supabase.from("audit").insert({ order_id: data.id });
-  return new Response(JSON.stringify({ id: data.id, audited: !res.error }));
-});
-"#;
-    none(&check(&[("supabase/functions/create-order/index.ts", edge)], "ERR-SWALLOW"));
+  return new Response(JSON.stringify({ id: data.id, audited: !res.error }));"#,
+    );
+    none(&check(&[("supabase/functions/create-order/index.ts", &edge)], "ERR-SWALLOW"));
 }
 
 #[test]
