@@ -679,7 +679,13 @@ fn can_reject(root: &str, async_here: &BTreeMap<String, bool>) -> bool {
 fn scan_ecmascript(file: &SourceFile) -> ErrScan {
     let mut scan = ErrScan::default();
     let sites = file.matches("err_sites");
-    let scopes: Vec<Node> = sites.iter().filter_map(|m| m.get("scope")).collect();
+    // Function scopes are needed only to follow a supabase-js result or name a mutation's hook.
+    let scoped = if file.text.contains(".from(") || file.text.contains("useMutation") {
+        file.matches("err_scopes")
+    } else {
+        Vec::new()
+    };
+    let scopes: Vec<Node> = scoped.iter().filter_map(|m| m.get("scope")).collect();
     let try_bodies: Vec<Node> = sites.iter().filter_map(|m| m.get("try.body")).collect();
 
     // Async functions and whether their bodies write.
@@ -759,7 +765,7 @@ fn scan_ecmascript(file: &SourceFile) -> ErrScan {
             scan.styles.result += 1;
         }
     }
-    react_query(file, &mut scan, &sites, &try_bodies);
+    react_query(file, &mut scan, &scoped, &try_bodies);
     scan
 }
 
@@ -997,7 +1003,7 @@ fn floating(file: &SourceFile, scan: &mut ErrScan, stmt: Node, call: Node, sites
 }
 
 /// React Query: useMutation options, mutate call sites, hook bindings and defaults.
-fn react_query(file: &SourceFile, scan: &mut ErrScan, sites: &[super::source::Captures], try_bodies: &[Node]) {
+fn react_query(file: &SourceFile, scan: &mut ErrScan, scopes: &[super::source::Captures], try_bodies: &[Node]) {
     static ON_ERROR: OnceLock<Regex> = OnceLock::new();
     static DEFAULTS: OnceLock<Regex> = OnceLock::new();
     let on_error = ON_ERROR.get_or_init(|| Regex::new(r"\bonError\b").unwrap());
@@ -1022,7 +1028,7 @@ fn react_query(file: &SourceFile, scan: &mut ErrScan, sites: &[super::source::Ca
                 .map(|v| (v.clone(), false))
                 .or_else(|| {
                     // The innermost named function containing it: a custom hook returns it.
-                    sites
+                    scopes
                         .iter()
                         .filter_map(|s| Some((s.get("fn.name")?, s.get("fn.body")?)))
                         .filter(|(_, b)| b.start_byte() <= call.start_byte() && call.end_byte() <= b.end_byte())

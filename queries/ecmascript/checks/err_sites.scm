@@ -35,12 +35,6 @@
 ; call(); as a statement: not awaited, returned or kept
 (expression_statement (call_expression) @float.call) @float
 
-; function bodies, for the scope of a binding
-(function_declaration body: (_) @scope)
-(function_expression body: (_) @scope)
-(arrow_function body: (_) @scope)
-(method_definition body: (_) @scope)
-(generator_function_declaration body: (_) @scope)
 
 ; async functions by name, for floating calls to them
 (function_declaration "async" name: (identifier) @async.name body: (_) @async.body)
@@ -69,8 +63,3 @@
     (function_expression parameters: (_) @catch.cb.param body: (_) @catch.cb.body)
   ])) @catch.cb
 
-; named functions, for the hook a mutation belongs to
-(function_declaration name: (identifier) @fn.name body: (_) @fn.body)
-(variable_declarator
-  name: (identifier) @fn.name
-  value: [(arrow_function body: (_) @fn.body) (function_expression body: (_) @fn.body)])

@@ -1,3 +1,3 @@
-; OPS: string literals (hard-coded URLs and hosts).
-(interpreted_string_literal) @string
-(raw_string_literal) @string
+; OPS: string literals with URLs.
+((interpreted_string_literal) @string (#match? @string "://"))
+((raw_string_literal) @string (#match? @string "://"))

@@ -1,6 +1,7 @@
-; OPS: string literals (hard-coded URLs and hosts) and string-valued names (project ids).
-(string) @string
-(assignment left: (identifier) @key right: (string) @value)
-(keyword_argument name: (identifier) @key value: (string) @value)
-(pair key: (string) @key value: (string) @value)
-(comment) @comment
+; OPS: string literals with URLs, string-valued names that hold project ids, and
+; type-check bypass comments.
+((string) @string (#match? @string "://"))
+(assignment left: (identifier) @key right: (string) @value (#match? @key "(?i)project|bucket|app_?id"))
+(keyword_argument name: (identifier) @key value: (string) @value (#match? @key "(?i)project|bucket|app_?id"))
+(pair key: (string) @key value: (string) @value (#match? @key "(?i)project|bucket|app_?id"))
+((comment) @comment (#match? @comment "type: ignore|pyright:"))
