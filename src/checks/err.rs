@@ -364,9 +364,9 @@ fn last_name(callee: &str) -> String {
 
 /// A call that writes a log line: `console.error`, `logger.info`, `logging.exception`, `print`.
 pub(super) fn is_log(callee: &str) -> bool {
-    const METHODS: [&str; 14] = [
+    const METHODS: [&str; 15] = [
         "log", "info", "warn", "warning", "error", "debug", "trace", "exception", "critical",
-        "fatal", "verbose", "notice", "print_exc", "dir",
+        "fatal", "verbose", "notice", "print_exc", "print_exception", "dir",
     ];
     let callee = callee
         .trim_start_matches("this.")
@@ -436,7 +436,7 @@ fn handling_call(callee: &str, args: &str) -> Option<Handling> {
         "addNotification",
     ];
     const PASS: [&str; 7] = ["next", "reject", "callback", "cb", "done", "onError", "fail"];
-    const EXIT: [&str; 5] = ["process.exit", "sys.exit", "os._exit", "abort", "exit"];
+    const EXIT: [&str; 6] = ["process.exit", "sys.exit", "os._exit", "abort", "exit", "_exit"];
     const RETRY: [&str; 8] = [
         "sleep",
         "setTimeout",
@@ -524,11 +524,16 @@ fn is_external_call(callee: &str) -> bool {
         "axios", "requests", "httpx", "aiohttp", "stripe", "prisma", "supabase", "db",
         "session", "client", "api", "http", "cursor", "conn", "redis", "boto3",
     ];
+    // Local files and processes: failing to remove a temp file is not a lost write.
+    const LOCAL: [&str; 9] = ["os", "shutil", "pathlib", "path", "fs", "fd", "file", "f", "tempfile"];
     let name = last_name(callee);
     let first = segments(callee)
         .first()
         .map(|s| s.trim_end_matches("()").to_ascii_lowercase())
         .unwrap_or_default();
+    if LOCAL.contains(&first.as_str()) {
+        return false;
+    }
     METHODS.contains(&name.as_str())
         || RECEIVERS.iter().any(|r| first == *r || first.ends_with(r))
 }

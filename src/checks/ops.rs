@@ -225,7 +225,21 @@ fn scan_tests(file: &SourceFile, scan: &mut OpsScan) {
     const MODIFIERS: [&str; 3] = ["skip", "only", "todo"];
     const ALIASES: [&str; 7] = ["xit", "xtest", "xdescribe", "xcontext", "fit", "fdescribe", "ftest"];
     let python = file.lang == Lang::Python;
-    for m in file.matches("ops_tests") {
+    let matches = file.matches("ops_tests");
+    // Python helpers (not tests themselves) that assert: a test calling one asserts too.
+    let helpers: Vec<&str> = if python {
+        matches
+            .iter()
+            .filter_map(|m| Some((m.get("case.runner")?, m.get("case.body")?)))
+            .filter(|(n, b)| !file.text_of(*n).starts_with("test") && assert.is_match(file.text_of(*b)))
+            .map(|(n, _)| file.text_of(n))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    static RETURNS: OnceLock<Regex> = OnceLock::new();
+    let returns = RETURNS.get_or_init(|| Regex::new(r"\breturn\s+[^\sN]").unwrap());
+    for m in &matches {
         if let (Some(call), Some(runner), Some(modifier)) =
             (m.get("marked"), m.get("marked.runner"), m.get("marked.modifier"))
         {
@@ -250,7 +264,12 @@ fn scan_tests(file: &SourceFile, scan: &mut OpsScan) {
         if let (Some(case), Some(runner), Some(body)) = (m.get("case"), m.get("case.runner"), m.get("case.body")) {
             let r = file.text_of(runner);
             let is_case = if python { r.starts_with("test") } else { r == "it" || r == "test" };
-            if !is_case || assert.is_match(file.text_of(body)) {
+            let text = file.text_of(body);
+            // A function that returns a value is not a test (a unittest load_tests or suite).
+            if !is_case || assert.is_match(text) || (python && returns.is_match(text)) {
+                continue;
+            }
+            if helpers.iter().any(|h| text.contains(&format!("{h}("))) {
                 continue;
             }
             let name = if python {
@@ -1407,7 +1426,8 @@ fn types(repo: &Repo, scans: &[(&RepoFile, OpsScan)], out: &mut Vec<Draft>) {
         out.push(d);
     }
     for (file, scan) in scans {
-        if file.roles.test {
+        // Declaration files describe other code (often generated); their any is not a bypass.
+        if file.roles.test || file.path.ends_with(".d.ts") {
             continue;
         }
         if let Some((line, _)) = scan.bypass.iter().find(|(_, m)| m == "@ts-nocheck") {

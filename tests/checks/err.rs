@@ -214,6 +214,10 @@ def ship(order_id: int, page: str = "1"):
     except ValueError:
         page_number = 1
     try:
+        os.remove(f"/tmp/export-{order_id}.csv")
+    except OSError:
+        pass
+    try:
         db.commit()
     except Exception as e:
         logger.exception("commit failed")

@@ -199,6 +199,18 @@ def test_refund_runs():
 def test_refund_raises():
     with pytest.raises(ValueError):
         refund(-1)
+
+
+def check_total(cart, expected):
+    assert total(cart) == expected
+
+
+def test_total_via_helper():
+    check_total([1, 2], 3)
+
+
+def test_suite():
+    return unittest.TestLoader().loadTestsFromName(__name__)
 "#;
     let f = check(&[("src/__tests__/cart.test.ts", spec), ("tests/test_billing.py", py)], "OPS-TEST-THEATRE");
     one_at(&f, "src/__tests__/cart.test.ts", 5);
@@ -332,11 +344,13 @@ export async function handle(event: any, db: any, stripe: any, log: any) {
 }
 "#;
     let py = "from app.db import Session  # type: ignore\n\ndef f(x):\n    return x.y  # type: ignore[attr-defined]\n";
+    let declarations = "export declare function a(x: any): any;\nexport declare function b(x: any): any;\nexport declare function c(x: any): any;\nexport declare function d(x: any): any;\nexport declare const e: any;\n";
     let tsconfig = r#"{ "compilerOptions": { "strict": true } }"#;
     let f = check(
-        &[("tsconfig.json", tsconfig), ("src/lib/stripe-webhook.ts", webhook), ("app/billing.py", py)],
+        &[("tsconfig.json", tsconfig), ("src/lib/stripe-webhook.ts", webhook), ("app/billing.py", py), ("src/types/vendor.d.ts", declarations)],
         "OPS-TYPES",
     );
+    assert!(!f.iter().any(|x| x.path.ends_with(".d.ts")), "{}", super::show(&f));
     let nocheck = one_at(&f, "src/lib/stripe-webhook.ts", 1);
     assert!(nocheck.message.contains("whole file"), "{}", nocheck.message);
     let any = one_at(&f, "src/lib/stripe-webhook.ts", 3);
