@@ -1304,7 +1304,7 @@ struct FakeDone;
 fn strong_marker() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(r"(?i)\b(mock(ed|s)?|fake[ds]?|dummy|simulat(e|es|ed|ing|ion)|stub(bed)?|lorem ipsum|pretend(s|ing)?|sample data|demo (data|users?|accounts?|values?|mode|credentials))\b")
+        Regex::new(r"(?i)\b(mock(ed|s)?|fake[ds]?|dummy|simulat(e|es|ed|ing|ion)|stub(bed)?|lorem ipsum|sample data|demo (data|users?|accounts?|values?|mode|credentials))\b")
             .expect("valid regex")
     })
 }

@@ -273,7 +273,8 @@ impl Detector for BusFactor {
 
         // Files whose knowledge left with people who are gone, grouped by owners and folder.
         let mut departed: BTreeMap<(Vec<&str>, String), Vec<(&RepoFile, usize, usize)>> = BTreeMap::new();
-        for f in repo.files.iter().filter(|f| is_team_code(f)) {
+        // A file of a few lines (an empty `__init__.py`) holds no knowledge to lose.
+        for f in repo.files.iter().filter(|f| is_team_code(f) && f.loc >= 3) {
             let life = FileLife::of(repo, &f.path);
             let people: BTreeSet<&str> = life.commits.iter().filter(|c| c.agent.is_none()).map(|c| c.author_name.as_str()).collect();
             if people.is_empty() {
@@ -325,7 +326,7 @@ impl Detector for BusFactor {
                 && repo
                     .files
                     .iter()
-                    .filter(|f| is_team_code(f) && f.path.rsplit_once('/').map(|(d, _)| d) == Some(folder.as_str()))
+                    .filter(|f| is_team_code(f) && f.loc >= 3 && f.path.rsplit_once('/').map(|(d, _)| d) == Some(folder.as_str()))
                     .count()
                     == files.len();
             if !whole_folder {
@@ -435,7 +436,12 @@ impl Detector for Docs {
             .map(|f| f.path.clone())
             .next();
         let readme_text = readme.as_deref().and_then(|p| repo.content(p)).unwrap_or_default();
-        let template = TEMPLATES.iter().find(|(phrase, _)| readme_text.contains(phrase));
+        // The template phrase nearest the top is where the finding points.
+        let template = TEMPLATES
+            .iter()
+            .filter_map(|t| readme_text.lines().position(|l| l.contains(t.0)).map(|line| (line, t)))
+            .min_by_key(|(line, _)| *line)
+            .map(|(_, t)| t);
         let named = |names: &[&str], f: &RepoFile| {
             let lower = f.path.to_ascii_lowercase();
             let stem = lower.rsplit('/').next().unwrap_or(&lower);

@@ -134,7 +134,9 @@ impl Detector for Untested {
             .collect();
         ranked.sort_by_key(|(f, r)| (*r, f.path.clone()));
         let top = top_hotspot_count(ranked.len());
-        for (file, rank) in ranked.into_iter().take(top) {
+        // A file changed once or twice is not hot, however complex.
+        let hot = ranked.into_iter().filter(|(f, _)| repo.metrics(&f.path).revisions_in_window >= HOT_REVISIONS);
+        for (file, rank) in hot.take(top) {
             if exercised.contains(&file.path) {
                 continue;
             }
@@ -164,6 +166,9 @@ impl Detector for Untested {
         }
     }
 }
+
+/// Commits in the window below which a file is not a hotspot.
+const HOT_REVISIONS: u32 = 3;
 
 /// How many of the ranked files are "the top hotspots": one in twenty, at least three, at
 /// most the class rule's top.
@@ -257,7 +262,7 @@ impl Weight {
     pub fn describe(&self) -> String {
         let mut parts: Vec<String> = Vec::new();
         if let Some(kind) = self.entry {
-            let article = if kind.as_str().starts_with(['a', 'e']) { "an" } else { "a" };
+            let article = if kind.as_str().starts_with(['a', 'e', 'A', 'E']) { "an" } else { "a" };
             parts.push(format!("answers requests as {article} {}", kind.as_str()));
         }
         if self.money {
@@ -270,7 +275,7 @@ impl Weight {
             parts.push("decides who the caller is".into());
         }
         if self.privileged {
-            parts.push("holds privileged database access".into());
+            parts.push("holds privileged access (a service-role or secret key, or an admin SDK)".into());
         }
         match parts.len() {
             0 => String::new(),

@@ -188,7 +188,10 @@ impl Detector for NaiveDates {
                         _ => Confidence::High,
                     })
                     .anchor(format!("{:?} {}", u.kind, u.text));
-                if let Some(what) = decides(&format!("{} {context}", u.text)) {
+                // `setDate(1)` is the start of a month: a monthly period.
+                let month_start = u.text.replace(' ', "").ends_with("setDate(1)");
+                let what = if month_start { Some("monthly periods") } else { decides(&format!("{} {context} {}", u.text, file.path)) };
+                if let Some(what) = what {
                     d = d.class(
                         Class::LoadBearing,
                         format!("The date decides {what}, so a shift of a few hours moves money, deadlines or report totals."),
