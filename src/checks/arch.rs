@@ -36,9 +36,17 @@ fn is_js(lang: Lang) -> bool {
 /// Vendored or generated code nobody in the team wrote (shadcn/ui copies, generated clients).
 fn is_vendored(path: &str) -> bool {
     let lower = path.to_ascii_lowercase();
-    ["node_modules/", "vendor/", "components/ui/", "generated/", "__generated__/", "dist/", "build/"]
-        .iter()
-        .any(|d| lower.starts_with(d) || lower.contains(&format!("/{d}")))
+    [
+        "node_modules/",
+        "vendor/",
+        "components/ui/",
+        "generated/",
+        "__generated__/",
+        "dist/",
+        "build/",
+    ]
+    .iter()
+    .any(|d| lower.starts_with(d) || lower.contains(&format!("/{d}")))
         || lower.contains(".generated.")
         || lower.ends_with(".min.js")
 }
@@ -68,7 +76,10 @@ impl<'r> Sites<'r> {
     fn with<T>(&self, f: impl FnOnce(&SiteResolver) -> T) -> T {
         let read = |p: &str| self.repo.content(p);
         let resolver = Resolver::new(&self.paths, &read);
-        f(&SiteResolver { resolver, paths: &self.paths })
+        f(&SiteResolver {
+            resolver,
+            paths: &self.paths,
+        })
     }
 }
 
@@ -89,7 +100,9 @@ impl SiteResolver<'_> {
     fn sites(&self, file: &RepoFile) -> Vec<Site> {
         let mut out = Vec::new();
         for imp in &file.imports {
-            if let Resolution::Files(ids) = self.resolver.resolve(&file.path, file.lang, &imp.specifier) {
+            if let Resolution::Files(ids) =
+                self.resolver.resolve(&file.path, file.lang, &imp.specifier)
+            {
                 for id in ids {
                     if let Some(target) = self.paths.get(id as usize) {
                         out.push(Site {
@@ -113,7 +126,8 @@ fn loads_at_startup(site: &Site, line_text: &str) -> bool {
     site.kind != ImportKind::Dynamic
         && !t.starts_with("import type")
         && !t.starts_with("export type")
-        && !(line_text.starts_with([' ', '\t']) && (t.starts_with("from ") || t.starts_with("import ")))
+        && !(line_text.starts_with([' ', '\t'])
+            && (t.starts_with("from ") || t.starts_with("import ")))
 }
 
 // ------------------------------------------------------------------------------------------
@@ -148,9 +162,17 @@ impl Detector for Cycles {
                 let text = repo.content(&f.path).unwrap_or_default();
                 let lines: Vec<&str> = text.lines().collect();
                 for s in r.sites(f) {
-                    let line_text = lines.get(s.line.saturating_sub(1) as usize).copied().unwrap_or("");
+                    let line_text = lines
+                        .get(s.line.saturating_sub(1) as usize)
+                        .copied()
+                        .unwrap_or("");
                     if in_cycle.contains(s.target.as_str()) && loads_at_startup(&s, line_text) {
-                        edges.push(Edge { from: f.path.clone(), to: s.target, line: s.line, specifier: s.specifier });
+                        edges.push(Edge {
+                            from: f.path.clone(),
+                            to: s.target,
+                            line: s.line,
+                            specifier: s.specifier,
+                        });
                     }
                 }
             }
@@ -167,14 +189,16 @@ impl Detector for Cycles {
                 continue;
             }
             // The import added last is the one that closed the cycle.
-            let dated: Vec<(&Edge, Option<Added>)> = inner.iter().map(|e| (*e, history.added(repo, e))).collect();
+            let dated: Vec<(&Edge, Option<Added>)> =
+                inner.iter().map(|e| (*e, history.added(repo, e))).collect();
             let known = dated.iter().all(|(_, a)| a.is_some());
             let (closing, added) = dated
                 .iter()
                 .max_by(|(a, ta), (b, tb)| {
                     let ka = ta.as_ref().map(|t| t.time);
                     let kb = tb.as_ref().map(|t| t.time);
-                    ka.cmp(&kb).then_with(|| (&b.from, b.line).cmp(&(&a.from, a.line)))
+                    ka.cmp(&kb)
+                        .then_with(|| (&b.from, b.line).cmp(&(&a.from, a.line)))
                 })
                 .map(|(e, a)| (*e, a.clone()))
                 .expect("a cycle has edges");
@@ -190,17 +214,28 @@ impl Detector for Cycles {
                     "{} imports {}, which {}imports {} back: an import cycle of {} files{}.",
                     closing.from,
                     closing.to,
-                    if ring.len() > 2 { "through other modules " } else { "" },
+                    if ring.len() > 2 {
+                        "through other modules "
+                    } else {
+                        ""
+                    },
                     short(&closing.from),
                     component.len(),
                     match (&added, known) {
-                        (Some(a), true) => format!(", closed by this import ({} by {})", super::know::date_of(a.time), a.author),
+                        (Some(a), true) => format!(
+                            ", closed by this import ({} by {})",
+                            super::know::date_of(a.time),
+                            a.author
+                        ),
                         _ => String::new(),
                     }
                 ),
             )
             .confidence(Confidence::High)
-            .anchor(format!("cycle {}", component.iter().cloned().collect::<Vec<_>>().join(" ")))
+            .anchor(format!(
+                "cycle {}",
+                component.iter().cloned().collect::<Vec<_>>().join(" ")
+            ))
             .fact(format!("cycle: {}", names.join(" → ")));
             if !known {
                 d = d.fact("the history does not date every import, so the import shown is the last one added as far as it knows (or the first in path order)");
@@ -208,12 +243,20 @@ impl Detector for Cycles {
             for e in ring.iter().skip(1) {
                 d = d.related(&e.from, e.line, format!("imports {}", e.to));
             }
-            let others: Vec<&String> = component.iter().filter(|p| !ring.iter().any(|e| &e.from == *p)).collect();
+            let others: Vec<&String> = component
+                .iter()
+                .filter(|p| !ring.iter().any(|e| &e.from == *p))
+                .collect();
             if !others.is_empty() {
                 d = d.fact(format!(
                     "{} more files in the same cycle: {}",
                     others.len(),
-                    others.iter().take(10).map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+                    others
+                        .iter()
+                        .take(10)
+                        .map(|s| s.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ));
             }
             // The cycle is load-bearing when it runs through critical modules.
@@ -253,7 +296,12 @@ fn strongly_connected(edges: &[Edge]) -> Vec<BTreeSet<String>> {
     }
     let mut out: Vec<BTreeSet<String>> = petgraph::algo::tarjan_scc(&graph)
         .into_iter()
-        .filter(|c| c.len() > 1 || edges.iter().any(|e| e.from == e.to && graph[c[0]] == e.from))
+        .filter(|c| {
+            c.len() > 1
+                || edges
+                    .iter()
+                    .any(|e| e.from == e.to && graph[c[0]] == e.from)
+        })
         .map(|c| c.into_iter().map(|n| graph[n].to_string()).collect())
         .collect();
     out.sort();
@@ -316,8 +364,15 @@ impl BlobHistory {
     fn added(&mut self, repo: &Repo, edge: &Edge) -> Option<Added> {
         let git = self.git.as_ref()?;
         let changes = repo.history.changes.get(&edge.from)?;
-        let quoted = [format!("\"{}\"", edge.specifier), format!("'{}'", edge.specifier), format!("`{}`", edge.specifier)];
-        let python = [format!("from {} import", edge.specifier), format!("import {}", edge.specifier)];
+        let quoted = [
+            format!("\"{}\"", edge.specifier),
+            format!("'{}'", edge.specifier),
+            format!("`{}`", edge.specifier),
+        ];
+        let python = [
+            format!("from {} import", edge.specifier),
+            format!("import {}", edge.specifier),
+        ];
         let mut added = None;
         for change in changes.iter().take(60) {
             let commit = repo.history.commits.get(change.commit)?;
@@ -329,13 +384,19 @@ impl BlobHistory {
                 .and_then(|entry| git.find_blob(entry.id()).ok())
                 .map(|blob| {
                     let text = String::from_utf8_lossy(blob.content());
-                    quoted.iter().chain(python.iter()).any(|q| text.contains(q.as_str()))
+                    quoted
+                        .iter()
+                        .chain(python.iter())
+                        .any(|q| text.contains(q.as_str()))
                 })
                 .unwrap_or(false);
             if !present {
                 break;
             }
-            added = Some(Added { time: commit.time, author: commit.author_name.clone() });
+            added = Some(Added {
+                time: commit.time,
+                author: commit.author_name.clone(),
+            });
         }
         added
     }
@@ -371,10 +432,19 @@ impl Detector for GodFiles {
             let functions = f
                 .definitions
                 .iter()
-                .filter(|d| matches!(d.kind, DefKind::Function | DefKind::Method | DefKind::Component))
+                .filter(|d| {
+                    matches!(
+                        d.kind,
+                        DefKind::Function | DefKind::Method | DefKind::Component
+                    )
+                })
                 .count();
             // Without history, churn is unknown: only a much larger file qualifies.
-            let (loc_bar, fan_bar) = if history { (GOD_LOC, GOD_FAN_IN) } else { (GOD_LOC * 2, GOD_FAN_IN + 4) };
+            let (loc_bar, fan_bar) = if history {
+                (GOD_LOC, GOD_FAN_IN)
+            } else {
+                (GOD_LOC * 2, GOD_FAN_IN + 4)
+            };
             if m.fan_in < fan_bar || f.loc < loc_bar || functions < GOD_FUNCTIONS {
                 continue;
             }
@@ -400,7 +470,10 @@ impl Detector for GodFiles {
             .fact(format!("fan-in {}, {} lines, {} functions", m.fan_in, f.loc, functions))
             .fact(format!("PageRank percentile {:.0}", m.pagerank_percentile * 100.0));
             if history {
-                d = d.fact(format!("{} commits in the last year by {} authors", m.revisions_in_window, m.authors));
+                d = d.fact(format!(
+                    "{} commits in the last year by {} authors",
+                    m.revisions_in_window, m.authors
+                ));
             } else {
                 d = d.fact("no history was read: size and fan-in only");
             }
@@ -442,7 +515,12 @@ impl Detector for HiddenCoupling {
     }
 
     fn check(&self, repo: &Repo, out: &mut Vec<Draft>) {
-        let window_start = repo.history.summary.as_ref().and_then(|s| s.window_start).unwrap_or(i64::MIN);
+        let window_start = repo
+            .history
+            .summary
+            .as_ref()
+            .and_then(|s| s.window_start)
+            .unwrap_or(i64::MIN);
         // Change sets of the commits in the window, over production source files at HEAD.
         let mut sets: HashMap<usize, Vec<&str>> = HashMap::new();
         for f in &repo.files {
@@ -450,7 +528,9 @@ impl Detector for HiddenCoupling {
                 continue;
             }
             for c in repo.history.changes.get(&f.path).into_iter().flatten() {
-                let Some(commit) = repo.history.commits.get(c.commit) else { continue };
+                let Some(commit) = repo.history.commits.get(c.commit) else {
+                    continue;
+                };
                 if commit.time >= window_start && commit.parent_count <= 1 {
                     sets.entry(c.commit).or_default().push(&f.path);
                 }
@@ -476,7 +556,11 @@ impl Detector for HiddenCoupling {
             }
             let (ra, rb) = (revisions[a], revisions[b]);
             // Report at the file whose changes almost always drag the other one along.
-            let (path, other, rp, ro) = if (ra, a) <= (rb, b) { (a, b, ra, rb) } else { (b, a, rb, ra) };
+            let (path, other, rp, ro) = if (ra, a) <= (rb, b) {
+                (a, b, ra, rb)
+            } else {
+                (b, a, rb, ra)
+            };
             let share = f64::from(n) / f64::from(rp);
             if share < COUPLING_MIN_SHARE {
                 continue;
@@ -571,7 +655,9 @@ impl Detector for Duplicates {
         }
         let mut shapes: Vec<Shape> = Vec::new();
         for m in file.matches("arch_functions") {
-            let (Some(body), Some(func)) = (m.get("body"), m.get("function")) else { continue };
+            let (Some(body), Some(func)) = (m.get("body"), m.get("function")) else {
+                continue;
+            };
             if shapes.len() >= 400 {
                 break;
             }
@@ -593,9 +679,15 @@ impl Detector for Duplicates {
         // Candidates: the same hash, or a shared band of the sketch (4 bands of 4).
         let mut buckets: HashMap<(u8, u64), Vec<usize>> = HashMap::new();
         for (i, (_, s)) in all.iter().enumerate() {
-            buckets.entry((255, hash64(s.hash.as_bytes()))).or_default().push(i);
+            buckets
+                .entry((255, hash64(s.hash.as_bytes())))
+                .or_default()
+                .push(i);
             for band in 0..SKETCH / 4 {
-                let key = s.sketch.get(band * 4..band * 4 + 4).map(|b| hash64(&b.iter().flat_map(|v| v.to_le_bytes()).collect::<Vec<_>>()));
+                let key = s
+                    .sketch
+                    .get(band * 4..band * 4 + 4)
+                    .map(|b| hash64(&b.iter().flat_map(|v| v.to_le_bytes()).collect::<Vec<_>>()));
                 if let Some(k) = key {
                     buckets.entry((band as u8, k)).or_default().push(i);
                 }
@@ -633,7 +725,12 @@ impl Detector for Duplicates {
             let mut ordered = members.clone();
             ordered.sort_by_key(|&i| {
                 let f = all[i].0;
-                (std::cmp::Reverse(repo.metrics(&f.path).fan_in), f.roles.client, f.path.clone(), all[i].1.line)
+                (
+                    std::cmp::Reverse(repo.metrics(&f.path).fan_in),
+                    f.roles.client,
+                    f.path.clone(),
+                    all[i].1.line,
+                )
             });
             let (keep_file, kept) = (&all[ordered[0]].0, &all[ordered[0]].1);
             let tags = members.iter().fold(0u8, |t, &i| t | all[i].1.tags);
@@ -642,7 +739,11 @@ impl Detector for Duplicates {
                 .iter()
                 .map(|&j| format!("{} in {}", all[j].1.name, all[j].0.path))
                 .collect();
-            let what = match (tags & TAG_MONEY != 0, tags & TAG_PERMISSION != 0, tags & TAG_WRITE != 0) {
+            let what = match (
+                tags & TAG_MONEY != 0,
+                tags & TAG_PERMISSION != 0,
+                tags & TAG_WRITE != 0,
+            ) {
                 (true, _, _) => " (money: prices, totals or amounts)",
                 (_, true, _) => " (a permission rule)",
                 (_, _, true) => " (a data write)",
@@ -693,7 +794,12 @@ fn similar(a: &Shape, b: &Shape) -> bool {
     x / y >= 0.8
         && a.sketch.len() == SKETCH
         && b.sketch.len() == SKETCH
-        && a.sketch.iter().zip(&b.sketch).filter(|(p, q)| p == q).count() >= SKETCH_AGREE
+        && a.sketch
+            .iter()
+            .zip(&b.sketch)
+            .filter(|(p, q)| p == q)
+            .count()
+            >= SKETCH_AGREE
 }
 
 /// The shape of one function body: every leaf token by kind (so `a.total` and `b.sum` are
@@ -737,7 +843,14 @@ fn shape_of(file: &SourceFile, body: Node, func: Node, name: Option<Node>) -> Op
     if tokens.len() < DUP_MIN_TOKENS {
         return None;
     }
-    let hash = blake3::hash(&tokens.iter().flat_map(|t| t.to_le_bytes()).collect::<Vec<_>>()).to_hex()[..16].to_string();
+    let hash = blake3::hash(
+        &tokens
+            .iter()
+            .flat_map(|t| t.to_le_bytes())
+            .collect::<Vec<_>>(),
+    )
+    .to_hex()[..16]
+        .to_string();
     let mut sketch = vec![u32::MAX; SKETCH];
     for window in tokens.windows(5) {
         let shingle = window.iter().fold(0u64, |h, t| mix(h ^ t));
@@ -750,7 +863,9 @@ fn shape_of(file: &SourceFile, body: Node, func: Node, name: Option<Node>) -> Op
     }
     let (line, end) = file.lines(func);
     Some(Shape {
-        name: name.map(|n| file.text_of(n).chars().take(80).collect()).unwrap_or_else(|| "(anonymous)".into()),
+        name: name
+            .map(|n| file.text_of(n).chars().take(80).collect())
+            .unwrap_or_else(|| "(anonymous)".into()),
         line,
         end,
         tokens: tokens.len() as u32,
@@ -763,10 +878,30 @@ fn shape_of(file: &SourceFile, body: Node, func: Node, name: Option<Node>) -> Op
 /// What an identifier or literal says the function handles.
 fn word_tags(text: &str, after_dot: bool) -> u8 {
     const MONEY: [&str; 16] = [
-        "price", "total", "tax", "discount", "amount", "fee", "cost", "charge", "refund", "invoice", "payment", "balance", "currency", "cents", "vat", "payout",
+        "price", "total", "tax", "discount", "amount", "fee", "cost", "charge", "refund",
+        "invoice", "payment", "balance", "currency", "cents", "vat", "payout",
     ];
-    const PERMISSION: [&str; 10] = ["role", "admin", "permission", "authorize", "allowed", "isowner", "can_", "owner", "scope", "policy"];
-    const WRITES: [&str; 7] = ["insert", "update", "upsert", "delete", "save", "destroy", "bulk_create"];
+    const PERMISSION: [&str; 10] = [
+        "role",
+        "admin",
+        "permission",
+        "authorize",
+        "allowed",
+        "isowner",
+        "can_",
+        "owner",
+        "scope",
+        "policy",
+    ];
+    const WRITES: [&str; 7] = [
+        "insert",
+        "update",
+        "upsert",
+        "delete",
+        "save",
+        "destroy",
+        "bulk_create",
+    ];
     let mut t = 0;
     if MONEY.iter().any(|w| text.contains(w)) {
         t |= TAG_MONEY;
@@ -781,10 +916,22 @@ fn word_tags(text: &str, after_dot: bool) -> u8 {
 }
 
 const SEEDS: [u64; SKETCH] = [
-    0x9e37_79b9_7f4a_7c15, 0xbf58_476d_1ce4_e5b9, 0x94d0_49bb_1331_11eb, 0x2545_f491_4f6c_dd1d,
-    0x1405_7b7e_f767_814f, 0x6a09_e667_f3bc_c909, 0xbb67_ae85_84ca_a73b, 0x3c6e_f372_fe94_f82b,
-    0xa54f_f53a_5f1d_36f1, 0x510e_527f_ade6_82d1, 0x9b05_688c_2b3e_6c1f, 0x1f83_d9ab_fb41_bd6b,
-    0x5be0_cd19_137e_2179, 0xcbbb_9d5d_c105_9ed8, 0x629a_292a_367c_d507, 0x9159_015a_3070_dd17,
+    0x9e37_79b9_7f4a_7c15,
+    0xbf58_476d_1ce4_e5b9,
+    0x94d0_49bb_1331_11eb,
+    0x2545_f491_4f6c_dd1d,
+    0x1405_7b7e_f767_814f,
+    0x6a09_e667_f3bc_c909,
+    0xbb67_ae85_84ca_a73b,
+    0x3c6e_f372_fe94_f82b,
+    0xa54f_f53a_5f1d_36f1,
+    0x510e_527f_ade6_82d1,
+    0x9b05_688c_2b3e_6c1f,
+    0x1f83_d9ab_fb41_bd6b,
+    0x5be0_cd19_137e_2179,
+    0xcbbb_9d5d_c105_9ed8,
+    0x629a_292a_367c_d507,
+    0x9159_015a_3070_dd17,
 ];
 
 /// splitmix64's finaliser: a fast, well-mixed 64-bit hash step.
@@ -797,7 +944,9 @@ fn mix(mut z: u64) -> u64 {
 
 /// FNV-1a, for token kinds (stable across runs, unlike `DefaultHasher`'s seed).
 fn hash64(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3))
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 struct UnionFind {
@@ -806,7 +955,9 @@ struct UnionFind {
 
 impl UnionFind {
     fn new(n: usize) -> UnionFind {
-        UnionFind { parent: (0..n).collect() }
+        UnionFind {
+            parent: (0..n).collect(),
+        }
     }
 
     fn find(&mut self, mut i: usize) -> usize {
@@ -873,10 +1024,15 @@ impl Detector for Layers {
         if file.is_test() || file.tree.is_none() {
             return None;
         }
-        let mut a = Access { privileged: privilege_in_text(file.text), ..Access::default() };
+        let mut a = Access {
+            privileged: privilege_in_text(file.text),
+            ..Access::default()
+        };
         if is_js(file.lang) {
             for m in file.matches("traits") {
-                let (Some(callee), Some(call)) = (m.get("callee"), m.get("call")) else { continue };
+                let (Some(callee), Some(call)) = (m.get("callee"), m.get("call")) else {
+                    continue;
+                };
                 let name = normalize_callee(file.text_of(callee));
                 if is_data_write_callee(&name) && a.writes.len() < 20 {
                     a.writes.push((name, file.lines(call).0));
@@ -960,9 +1116,20 @@ pub(super) fn is_view(f: &RepoFile) -> bool {
     }
     let lower = f.path.to_ascii_lowercase();
     let in_dir = |d: &str| lower.starts_with(&format!("{d}/")) || lower.contains(&format!("/{d}/"));
-    if ["hooks", "lib", "services", "api", "store", "stores", "utils", "integrations", "server", "actions"]
-        .iter()
-        .any(|d| in_dir(d))
+    if [
+        "hooks",
+        "lib",
+        "services",
+        "api",
+        "store",
+        "stores",
+        "utils",
+        "integrations",
+        "server",
+        "actions",
+    ]
+    .iter()
+    .any(|d| in_dir(d))
     {
         return false;
     }
@@ -971,13 +1138,16 @@ pub(super) fn is_view(f: &RepoFile) -> bool {
         return false;
     }
     f.roles.entry == Some(EntryKind::Page)
-        || ["pages", "components", "views", "screens", "routes", "app"].iter().any(|d| in_dir(d))
+        || ["pages", "components", "views", "screens", "routes", "app"]
+            .iter()
+            .any(|d| in_dir(d))
         || f.definitions.iter().any(|d| d.kind == DefKind::Component)
 }
 
 /// The service-role key or a live secret in a module's own text.
 fn privilege_in_text(text: &str) -> Option<String> {
-    let lower_has = |needle: &str| memchr::memmem::find(text.as_bytes(), needle.as_bytes()).is_some();
+    let lower_has =
+        |needle: &str| memchr::memmem::find(text.as_bytes(), needle.as_bytes()).is_some();
     if lower_has("SERVICE_ROLE") || lower_has("service_role") || lower_has("serviceRole") {
         return Some("uses the service-role key".into());
     }
@@ -993,7 +1163,10 @@ fn privilege_in_text(text: &str) -> Option<String> {
 /// The `role` claims of the JWTs written in a text.
 fn jwt_roles(text: &str) -> Vec<String> {
     static JWT: OnceLock<Regex> = OnceLock::new();
-    let re = JWT.get_or_init(|| Regex::new(r"eyJ[A-Za-z0-9_-]{8,}\.(eyJ[A-Za-z0-9_-]{8,})\.[A-Za-z0-9_-]*").expect("valid regex"));
+    let re = JWT.get_or_init(|| {
+        Regex::new(r"eyJ[A-Za-z0-9_-]{8,}\.(eyJ[A-Za-z0-9_-]{8,})\.[A-Za-z0-9_-]*")
+            .expect("valid regex")
+    });
     re.captures_iter(text)
         .filter_map(|c| c.get(1))
         .filter_map(|m| decode_base64url(m.as_str()))
@@ -1037,7 +1210,11 @@ const LIBRARIES: &[(&str, &str, &[&str])] = &[
     ("HTTP client", "ky", &["ky"]),
     ("HTTP client", "got", &["got"]),
     ("HTTP client", "superagent", &["superagent"]),
-    ("HTTP client", "node-fetch", &["node-fetch", "cross-fetch", "isomorphic-fetch"]),
+    (
+        "HTTP client",
+        "node-fetch",
+        &["node-fetch", "cross-fetch", "isomorphic-fetch"],
+    ),
     ("HTTP client", "undici", &["undici"]),
     ("HTTP client", "ofetch", &["ofetch"]),
     ("HTTP client", "wretch", &["wretch"]),
@@ -1045,23 +1222,39 @@ const LIBRARIES: &[(&str, &str, &[&str])] = &[
     ("HTTP client", "httpx", &["httpx"]),
     ("HTTP client", "aiohttp", &["aiohttp"]),
     ("HTTP client", "urllib3", &["urllib3"]),
-    ("date library", "date-fns", &["date-fns", "date-fns-tz", "@date-fns/tz", "@date-fns/utc"]),
+    (
+        "date library",
+        "date-fns",
+        &["date-fns", "date-fns-tz", "@date-fns/tz", "@date-fns/utc"],
+    ),
     ("date library", "dayjs", &["dayjs"]),
     ("date library", "moment", &["moment", "moment-timezone"]),
     ("date library", "luxon", &["luxon"]),
     ("date library", "js-joda", &["@js-joda/core"]),
     ("date library", "arrow", &["arrow"]),
     ("date library", "pendulum", &["pendulum"]),
-    ("state manager", "redux", &["redux", "@reduxjs/toolkit", "react-redux"]),
+    (
+        "state manager",
+        "redux",
+        &["redux", "@reduxjs/toolkit", "react-redux"],
+    ),
     ("state manager", "zustand", &["zustand"]),
     ("state manager", "jotai", &["jotai"]),
     ("state manager", "recoil", &["recoil"]),
-    ("state manager", "mobx", &["mobx", "mobx-react", "mobx-react-lite"]),
+    (
+        "state manager",
+        "mobx",
+        &["mobx", "mobx-react", "mobx-react-lite"],
+    ),
     ("state manager", "valtio", &["valtio"]),
     ("state manager", "xstate", &["xstate", "@xstate/react"]),
     ("state manager", "pinia", &["pinia"]),
     ("state manager", "vuex", &["vuex"]),
-    ("state manager", "nanostores", &["nanostores", "@nanostores/react"]),
+    (
+        "state manager",
+        "nanostores",
+        &["nanostores", "@nanostores/react"],
+    ),
     ("database library", "Prisma", &["@prisma/client"]),
     ("database library", "Drizzle", &["drizzle-orm"]),
     ("database library", "TypeORM", &["typeorm"]),
@@ -1069,19 +1262,41 @@ const LIBRARIES: &[(&str, &str, &[&str])] = &[
     ("database library", "Mongoose", &["mongoose"]),
     ("database library", "Knex", &["knex"]),
     ("database library", "Kysely", &["kysely"]),
-    ("database library", "raw SQL driver", &["pg", "postgres", "mysql2", "better-sqlite3", "@neondatabase/serverless"]),
-    ("database library", "SQLAlchemy", &["sqlalchemy", "sqlmodel", "flask_sqlalchemy"]),
+    (
+        "database library",
+        "raw SQL driver",
+        &[
+            "pg",
+            "postgres",
+            "mysql2",
+            "better-sqlite3",
+            "@neondatabase/serverless",
+        ],
+    ),
+    (
+        "database library",
+        "SQLAlchemy",
+        &["sqlalchemy", "sqlmodel", "flask_sqlalchemy"],
+    ),
     ("database library", "Django ORM", &["django"]),
     ("database library", "Peewee", &["peewee"]),
     ("database library", "Tortoise", &["tortoise"]),
-    ("database library", "raw SQL driver (Python)", &["psycopg2", "psycopg", "asyncpg", "pymysql", "sqlite3"]),
+    (
+        "database library",
+        "raw SQL driver (Python)",
+        &["psycopg2", "psycopg", "asyncpg", "pymysql", "sqlite3"],
+    ),
     ("validation library", "zod", &["zod"]),
     ("validation library", "yup", &["yup"]),
     ("validation library", "joi", &["joi"]),
     ("validation library", "valibot", &["valibot"]),
     ("validation library", "superstruct", &["superstruct"]),
     ("validation library", "ajv", &["ajv"]),
-    ("validation library", "class-validator", &["class-validator"]),
+    (
+        "validation library",
+        "class-validator",
+        &["class-validator"],
+    ),
     ("validation library", "io-ts", &["io-ts"]),
     ("validation library", "typebox", &["@sinclair/typebox"]),
     ("validation library", "pydantic", &["pydantic"]),
@@ -1091,11 +1306,33 @@ const LIBRARIES: &[(&str, &str, &[&str])] = &[
 
 /// Data-fetching libraries: a file counts when it calls one of the hooks.
 const FETCHING: &[(&str, &[&str], &[&str])] = &[
-    ("React Query", &["@tanstack/react-query", "react-query"], &["useQuery", "useMutation", "useInfiniteQuery", "useSuspenseQuery", "useQueries"]),
-    ("SWR", &["swr"], &["useSWR", "useSWRMutation", "useSWRInfinite"]),
-    ("Apollo", &["@apollo/client"], &["useQuery", "useMutation", "useLazyQuery"]),
+    (
+        "React Query",
+        &["@tanstack/react-query", "react-query"],
+        &[
+            "useQuery",
+            "useMutation",
+            "useInfiniteQuery",
+            "useSuspenseQuery",
+            "useQueries",
+        ],
+    ),
+    (
+        "SWR",
+        &["swr"],
+        &["useSWR", "useSWRMutation", "useSWRInfinite"],
+    ),
+    (
+        "Apollo",
+        &["@apollo/client"],
+        &["useQuery", "useMutation", "useLazyQuery"],
+    ),
     ("urql", &["urql"], &["useQuery", "useMutation"]),
-    ("RTK Query", &["@reduxjs/toolkit/query", "@reduxjs/toolkit/query/react"], &["createApi"]),
+    (
+        "RTK Query",
+        &["@reduxjs/toolkit/query", "@reduxjs/toolkit/query/react"],
+        &["createApi"],
+    ),
 ];
 const HAND_FETCH: &str = "useEffect + useState";
 
@@ -1129,10 +1366,19 @@ impl Detector for Patterns {
                 .map(|n| n.byte_range())
                 .collect();
             for c in file.matches_in("arch_nested", body) {
-                let (Some(callee), Some(call)) = (c.get("callee"), c.get("call")) else { continue };
-                let inside_nested = nested.iter().any(|r| r.start <= call.start_byte() && call.end_byte() <= r.end);
+                let (Some(callee), Some(call)) = (c.get("callee"), c.get("call")) else {
+                    continue;
+                };
+                let inside_nested = nested
+                    .iter()
+                    .any(|r| r.start <= call.start_byte() && call.end_byte() <= r.end);
                 if !inside_nested && fetches_data(&normalize_callee(file.text_of(callee))) {
-                    return keep(&Effects { fetch_line: file.lines(call).0 }, false);
+                    return keep(
+                        &Effects {
+                            fetch_line: file.lines(call).0,
+                        },
+                        false,
+                    );
                 }
             }
         }
@@ -1141,12 +1387,17 @@ impl Detector for Patterns {
 
     fn check(&self, repo: &Repo, out: &mut Vec<Draft>) {
         // (ecosystem, concern) → family → files using it (with the import line).
-        let mut usage: BTreeMap<(&str, &str), BTreeMap<&str, Vec<(&RepoFile, u32)>>> = BTreeMap::new();
+        let mut usage: BTreeMap<(&str, &str), BTreeMap<&str, Vec<(&RepoFile, u32)>>> =
+            BTreeMap::new();
         for f in &repo.files {
             if f.roles.test || !f.lang.is_parsed() || is_vendored(&f.path) {
                 continue;
             }
-            let ecosystem = if is_js(f.lang) { "JavaScript" } else { f.lang.name() };
+            let ecosystem = if is_js(f.lang) {
+                "JavaScript"
+            } else {
+                f.lang.name()
+            };
             let line_of = |pkgs: &[&str]| {
                 f.imports
                     .iter()
@@ -1155,20 +1406,35 @@ impl Detector for Patterns {
             };
             for (concern, family, pkgs) in LIBRARIES {
                 if let Some(line) = line_of(pkgs) {
-                    usage.entry((ecosystem, concern)).or_default().entry(family).or_default().push((f, line));
+                    usage
+                        .entry((ecosystem, concern))
+                        .or_default()
+                        .entry(family)
+                        .or_default()
+                        .push((f, line));
                 }
             }
             if is_js(f.lang) {
                 for (family, pkgs, hooks) in FETCHING {
                     if let Some(line) = line_of(pkgs) {
                         if hooks.iter().any(|h| f.traits.calls.contains(*h)) {
-                            usage.entry((ecosystem, "data-fetching style")).or_default().entry(family).or_default().push((f, line));
+                            usage
+                                .entry((ecosystem, "data-fetching style"))
+                                .or_default()
+                                .entry(family)
+                                .or_default()
+                                .push((f, line));
                         }
                     }
                 }
                 if let Some(e) = repo.facts_of::<Effects>(PATTERNS, &f.path) {
                     let line = line_of(&["react"]).unwrap_or(e.fetch_line);
-                    usage.entry((ecosystem, "data-fetching style")).or_default().entry(HAND_FETCH).or_default().push((f, line));
+                    usage
+                        .entry((ecosystem, "data-fetching style"))
+                        .or_default()
+                        .entry(HAND_FETCH)
+                        .or_default()
+                        .push((f, line));
                 }
             }
         }
@@ -1185,12 +1451,21 @@ impl Detector for Patterns {
                 }
                 reach.len()
             };
-            let mut ranked: Vec<(&str, &Vec<(&RepoFile, u32)>, usize)> =
-                families.iter().map(|(fam, files)| (*fam, files, weight(files))).collect();
-            ranked.sort_by(|a, b| a.2.cmp(&b.2).then(a.1.len().cmp(&b.1.len())).then(a.0.cmp(b.0)));
+            let mut ranked: Vec<(&str, &Vec<(&RepoFile, u32)>, usize)> = families
+                .iter()
+                .map(|(fam, files)| (*fam, files, weight(files)))
+                .collect();
+            ranked.sort_by(|a, b| {
+                a.2.cmp(&b.2)
+                    .then(a.1.len().cmp(&b.1.len()))
+                    .then(a.0.cmp(b.0))
+            });
             let (odd, odd_files, _) = ranked[0];
             let (first, line) = odd_files[0];
-            let names: Vec<String> = ranked.iter().map(|(fam, files, _)| format!("{fam} ({})", count(files.len(), "file"))).collect();
+            let names: Vec<String> = ranked
+                .iter()
+                .map(|(fam, files, _)| format!("{fam} ({})", count(files.len(), "file")))
+                .collect();
             let mut d = Draft::new(
                 "ARCH-PATTERNS",
                 &first.path,
@@ -1208,22 +1483,36 @@ impl Detector for Patterns {
             .anchor(format!("{concern} {ecosystem} {odd}"))
             .fact(format!("{} in use: {}", plural(concern), names.join(", ")));
             for (fam, files, _) in &ranked {
-                let listed: Vec<&str> = files.iter().take(8).map(|(f, _)| f.path.as_str()).collect();
+                let listed: Vec<&str> =
+                    files.iter().take(8).map(|(f, _)| f.path.as_str()).collect();
                 d = d.fact(format!(
                     "{fam}: {}{}",
                     listed.join(", "),
-                    if files.len() > listed.len() { format!(" and {} more", files.len() - listed.len()) } else { String::new() }
+                    if files.len() > listed.len() {
+                        format!(" and {} more", files.len() - listed.len())
+                    } else {
+                        String::new()
+                    }
                 ));
             }
             for (fam, files, _) in &ranked[1..] {
                 let main = files
                     .iter()
-                    .max_by_key(|(f, _)| (repo.importers_of(&f.path).len(), std::cmp::Reverse(f.path.clone())))
+                    .max_by_key(|(f, _)| {
+                        (
+                            repo.importers_of(&f.path).len(),
+                            std::cmp::Reverse(f.path.clone()),
+                        )
+                    })
                     .expect("a family has files");
                 d = d.related(&main.0.path, main.1, format!("uses {fam}"));
             }
             // Load-bearing when the odd pattern itself writes customer data.
-            let writers: Vec<&str> = odd_files.iter().filter(|(f, _)| f.roles.data_write).map(|(f, _)| f.path.as_str()).collect();
+            let writers: Vec<&str> = odd_files
+                .iter()
+                .filter(|(f, _)| f.roles.data_write)
+                .map(|(f, _)| f.path.as_str())
+                .collect();
             if !writers.is_empty() {
                 d = d.class(
                     crate::checks::Class::LoadBearing,
@@ -1256,10 +1545,16 @@ pub(super) fn count(n: usize, noun: &str) -> String {
 
 /// `dayjs/plugin/utc` and `npm:zod@3` are the packages `dayjs` and `zod`.
 fn package_matches(specifier: &str, package: &str) -> bool {
-    let s = specifier.trim_start_matches("npm:").trim_start_matches("jsr:");
+    let s = specifier
+        .trim_start_matches("npm:")
+        .trim_start_matches("jsr:");
     let s = if s.starts_with("https://") {
         // esm.sh/zod@3.22.4, deno.land/x/zod@v3/mod.ts
-        s.splitn(4, '/').nth(3).unwrap_or("").trim_start_matches("x/").trim_start_matches("v1/")
+        s.splitn(4, '/')
+            .nth(3)
+            .unwrap_or("")
+            .trim_start_matches("x/")
+            .trim_start_matches("v1/")
     } else {
         s
     };
@@ -1280,7 +1575,9 @@ fn fetches_data(callee: &str) -> bool {
         || (last.starts_with("api") && last.len() > 3)
         || (last.starts_with("fetch") && last.len() > 5)
         || (["get", "post", "put", "patch", "request"].contains(&last)
-            && ["api", "client", "http", "axios", "instance"].iter().any(|r| callee.to_ascii_lowercase().contains(r)))
+            && ["api", "client", "http", "axios", "instance"]
+                .iter()
+                .any(|r| callee.to_ascii_lowercase().contains(r)))
 }
 
 // ------------------------------------------------------------------------------------------
@@ -1327,9 +1624,22 @@ fn demo_value() -> &'static Regex {
 /// Mock names: `mockInvoices`, `FAKE_USERS`, `dummy_data`, `sampleOrders`.
 fn is_mock_name(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
-    ["mock", "fake", "dummy", "sample", "demo", "placeholder", "stub"].iter().any(|p| {
+    [
+        "mock",
+        "fake",
+        "dummy",
+        "sample",
+        "demo",
+        "placeholder",
+        "stub",
+    ]
+    .iter()
+    .any(|p| {
         lower.starts_with(p)
-            && name[p.len()..].chars().next().is_some_and(|c| c.is_ascii_uppercase() || c == '_')
+            && name[p.len()..]
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_uppercase() || c == '_')
     }) || lower.ends_with("_mock")
         || lower.ends_with("mockdata")
         || lower.ends_with("_fake")
@@ -1356,7 +1666,10 @@ impl Detector for FakeDone {
                 let (l, e) = file.lines(c);
                 comments.push((l, e, file.text_of(c).to_string()));
             } else if let Some(lit) = m.get("literal") {
-                let stmt = m.get("return").or_else(|| m.get("declaration")).unwrap_or(lit);
+                let stmt = m
+                    .get("return")
+                    .or_else(|| m.get("declaration"))
+                    .unwrap_or(lit);
                 let (l, e) = file.lines(stmt);
                 literals.push((l, e));
                 if let Some(name) = m.get("name") {
@@ -1373,11 +1686,33 @@ impl Detector for FakeDone {
                 }
             } else if let Some(v) = m.get("value") {
                 let text = file.text_of(v).trim();
-                let key = m.get("key").map(|k| file.text_of(k).trim_matches(['"', '\'']).to_ascii_lowercase()).unwrap_or_default();
-                let label = ["placeholder", "label", "hint", "example", "description", "helpertext", "title"].contains(&key.as_str());
+                let key = m
+                    .get("key")
+                    .map(|k| {
+                        file.text_of(k)
+                            .trim_matches(['"', '\''])
+                            .to_ascii_lowercase()
+                    })
+                    .unwrap_or_default();
+                let label = [
+                    "placeholder",
+                    "label",
+                    "hint",
+                    "example",
+                    "description",
+                    "helpertext",
+                    "title",
+                ]
+                .contains(&key.as_str());
                 if !label && text.len() <= 100 && demo_value().is_match(text) {
                     let (l, e) = file.lines(v);
-                    found.push(Placeholder { line: l, end: e, what: format!("\"{text}\""), kind: "value".into(), strong: false });
+                    found.push(Placeholder {
+                        line: l,
+                        end: e,
+                        what: format!("\"{text}\""),
+                        kind: "value".into(),
+                        strong: false,
+                    });
                 }
             }
         }
@@ -1391,7 +1726,10 @@ impl Detector for FakeDone {
                 continue;
             }
             // The literal right after (or on the same line as) the comment is what it excuses.
-            let literal = literals.iter().find(|(ll, _)| *ll >= l && *ll <= e + 2).copied();
+            let literal = literals
+                .iter()
+                .find(|(ll, _)| *ll >= l && *ll <= e + 2)
+                .copied();
             if !strong && literal.is_none() {
                 continue;
             }
@@ -1405,7 +1743,13 @@ impl Detector for FakeDone {
                 .chars()
                 .take(100)
                 .collect();
-            found.push(Placeholder { line: l, end, what: format!("\"{what}\""), kind: "comment".into(), strong: strong && literal.is_some() });
+            found.push(Placeholder {
+                line: l,
+                end,
+                what: format!("\"{what}\""),
+                kind: "comment".into(),
+                strong: strong && literal.is_some(),
+            });
         }
         found.sort_by_key(|p| (p.line, p.end));
         // A mock-named literal under a marker comment is one placeholder.
@@ -1423,19 +1767,42 @@ impl Detector for FakeDone {
             let entries = repo.entries_reaching(&f.path);
             for p in found {
                 let message = match p.kind.as_str() {
-                    "data" => format!("{} in production code: {}", p.what, reach_phrase(reached, &entries)),
-                    "value" => format!("A hard-coded demo value {} in production code: {}", p.what, reach_phrase(reached, &entries)),
-                    _ => format!("Placeholder left in production code, {}: {}", p.what, reach_phrase(reached, &entries)),
+                    "data" => format!(
+                        "{} in production code: {}",
+                        p.what,
+                        reach_phrase(reached, &entries)
+                    ),
+                    "value" => format!(
+                        "A hard-coded demo value {} in production code: {}",
+                        p.what,
+                        reach_phrase(reached, &entries)
+                    ),
+                    _ => format!(
+                        "Placeholder left in production code, {}: {}",
+                        p.what,
+                        reach_phrase(reached, &entries)
+                    ),
                 };
                 let mut d = Draft::new("ARCH-FAKE-DONE", &f.path, p.line, p.end, message)
-                    .confidence(if p.strong { Confidence::High } else { Confidence::Medium });
+                    .confidence(if p.strong {
+                        Confidence::High
+                    } else {
+                        Confidence::Medium
+                    });
                 if !reached {
-                    d = d.severity(Severity::Low).fact("no entry point imports this file today");
+                    d = d
+                        .severity(Severity::Low)
+                        .fact("no entry point imports this file today");
                 } else if !entries.is_empty() {
                     d = d.fact(format!(
                         "reached from {} entry points: {}",
                         entries.len(),
-                        entries.iter().take(5).copied().collect::<Vec<_>>().join(", ")
+                        entries
+                            .iter()
+                            .take(5)
+                            .copied()
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     ));
                 }
                 out.push(d);
@@ -1449,8 +1816,20 @@ impl Detector for FakeDone {
             for imp in &f.imports {
                 let last = imp.specifier.rsplit('/').next().unwrap_or(&imp.specifier);
                 let stem = last.split('.').next().unwrap_or(last);
-                let mock_module = ["mock", "mocks", "mockdata", "mock-data", "mock_data", "fakedata", "fake-data", "dummydata", "dummy-data", "sampledata", "sample-data"]
-                    .contains(&stem.to_ascii_lowercase().as_str())
+                let mock_module = [
+                    "mock",
+                    "mocks",
+                    "mockdata",
+                    "mock-data",
+                    "mock_data",
+                    "fakedata",
+                    "fake-data",
+                    "dummydata",
+                    "dummy-data",
+                    "sampledata",
+                    "sample-data",
+                ]
+                .contains(&stem.to_ascii_lowercase().as_str())
                     || is_mock_name(stem);
                 if !mock_module || imp.specifier.contains("__mocks__") {
                     continue;
@@ -1462,7 +1841,11 @@ impl Detector for FakeDone {
                     &f.path,
                     imp.line,
                     imp.line,
-                    format!("Production code imports mock data from \"{}\": {}", imp.specifier, reach_phrase(reached, &entries)),
+                    format!(
+                        "Production code imports mock data from \"{}\": {}",
+                        imp.specifier,
+                        reach_phrase(reached, &entries)
+                    ),
                 )
                 .confidence(Confidence::High);
                 if !reached {
@@ -1479,7 +1862,10 @@ fn reach_phrase(reached: bool, entries: &[&str]) -> String {
         (false, _) => "nothing reaches it today, but it ships with the code.".into(),
         (true, 0) => "customers see made-up behaviour here.".into(),
         (true, 1) => format!("customers reach it through {}.", entries[0]),
-        (true, n) => format!("customers reach it through {n} entry points ({}…).", entries[0]),
+        (true, n) => format!(
+            "customers reach it through {n} entry points ({}…).",
+            entries[0]
+        ),
     }
 }
 
@@ -1489,7 +1875,8 @@ mod tests {
 
     #[test]
     fn jwt_roles_are_decoded() {
-        let anon = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZSIsInJvbGUiOiJhbm9uIn0.sig";
+        let anon =
+            "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZSIsInJvbGUiOiJhbm9uIn0.sig";
         assert_eq!(jwt_roles(anon), vec!["anon".to_string()]);
         let service = "x = \"eyJhbGciOiJIUzI1NiJ9.eyJyb2xlIjoic2VydmljZV9yb2xlIn0.abc\"";
         assert_eq!(jwt_roles(service), vec!["service_role".to_string()]);
@@ -1521,10 +1908,23 @@ mod tests {
 
     #[test]
     fn data_fetches_are_told_from_other_calls() {
-        for c in ["fetch", "axios.get", "supabase.from().select().eq", "apiGet", "fetchInvoices", "client.get"] {
+        for c in [
+            "fetch",
+            "axios.get",
+            "supabase.from().select().eq",
+            "apiGet",
+            "fetchInvoices",
+            "client.get",
+        ] {
             assert!(fetches_data(c), "{c}");
         }
-        for c in ["setStats", "console.log", "window.addEventListener", "map.get", "supabase.auth.onAuthStateChange"] {
+        for c in [
+            "setStats",
+            "console.log",
+            "window.addEventListener",
+            "map.get",
+            "supabase.auth.onAuthStateChange",
+        ] {
             assert!(!fetches_data(c), "{c}");
         }
     }

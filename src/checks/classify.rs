@@ -42,18 +42,48 @@ impl Rule {
     /// The rule of a catalogue item.
     pub fn of(item: &Item) -> Rule {
         match item.id.as_str() {
-            "DATA-MIGRATIONS" | "DATA-CONSTRAINTS" | "PAY-WEBHOOK-SIG" | "PAY-WEBHOOK-IDEMP"
-            | "PAY-IDEMP-KEY" | "PAY-FLOAT-MONEY" | "INT-PARTIAL" | "AUTH-TENANT" | "AUTH-RLS"
-            | "AUTH-CACHE-KEY" | "AUTH-PRIV-KEY" | "AUTH-DANGER-ENDPOINT" | "SEC-SECRETS"
-            | "SEC-SQLI" | "SEC-XSS" | "SEC-CORS" | "SEC-RATE" | "SEC-DEPS" | "SEC-CRYPTO"
-            | "OBS-ERROR-TRACKING" | "OBS-HEALTH" | "OPS-CONFIG" | "OPS-CI"
-            | "OPS-TEST-THEATRE" | "OPS-DEPLOY" | "LIFE-BACKUP" => Rule::Always,
+            "DATA-MIGRATIONS"
+            | "DATA-CONSTRAINTS"
+            | "PAY-WEBHOOK-SIG"
+            | "PAY-WEBHOOK-IDEMP"
+            | "PAY-IDEMP-KEY"
+            | "PAY-FLOAT-MONEY"
+            | "INT-PARTIAL"
+            | "AUTH-TENANT"
+            | "AUTH-RLS"
+            | "AUTH-CACHE-KEY"
+            | "AUTH-PRIV-KEY"
+            | "AUTH-DANGER-ENDPOINT"
+            | "SEC-SECRETS"
+            | "SEC-SQLI"
+            | "SEC-XSS"
+            | "SEC-CORS"
+            | "SEC-RATE"
+            | "SEC-DEPS"
+            | "SEC-CRYPTO"
+            | "OBS-ERROR-TRACKING"
+            | "OBS-HEALTH"
+            | "OPS-CONFIG"
+            | "OPS-CI"
+            | "OPS-TEST-THEATRE"
+            | "OPS-DEPLOY"
+            | "LIFE-BACKUP" => Rule::Always,
             "DATA-INDEX" | "DATA-UNBOUNDED" | "DATA-NPLUS1" | "INT-TIMEOUT" | "AUTH-ROUTE" => {
                 Rule::RequestPath
             }
-            "DATA-TXN" | "SEC-INPUT" | "OPS-TYPES" | "ARCH-CYCLE" | "ARCH-GOD"
-            | "ARCH-HIDDEN-COUPLING" | "ARCH-DUP" | "ARCH-LAYER" | "ARCH-PATTERNS"
-            | "ARCH-FAKE-DONE" | "TIME-TZ" | "KNOW-AI" | "KNOW-BUS" => Rule::CriticalPath,
+            "DATA-TXN"
+            | "SEC-INPUT"
+            | "OPS-TYPES"
+            | "ARCH-CYCLE"
+            | "ARCH-GOD"
+            | "ARCH-HIDDEN-COUPLING"
+            | "ARCH-DUP"
+            | "ARCH-LAYER"
+            | "ARCH-PATTERNS"
+            | "ARCH-FAKE-DONE"
+            | "TIME-TZ"
+            | "KNOW-AI"
+            | "KNOW-BUS" => Rule::CriticalPath,
             "ERR-SWALLOW" => Rule::WritePath { or_money: true },
             "ERR-UNHANDLED" => Rule::WritePath { or_money: false },
             "OBS-LOGGING" => Rule::ServerPath,
@@ -69,7 +99,10 @@ impl Rule {
 /// Items whose subject is test code or a value that leaks wherever it sits: a finding in a
 /// test file is not cosmetic for them.
 fn test_code_matters(item: &Item) -> bool {
-    matches!(item.id.as_str(), "OPS-TEST-THEATRE" | "SEC-SECRETS" | "OPS-CI")
+    matches!(
+        item.id.as_str(),
+        "OPS-TEST-THEATRE" | "SEC-SECRETS" | "OPS-CI"
+    )
 }
 
 /// Proposes a class for a finding of `item` with this `severity` and `exposure`.
@@ -189,7 +222,12 @@ impl<'e> Place<'e> {
     fn of(e: &'e Exposure) -> Place<'e> {
         Place {
             e,
-            known: e.entry.is_some() || e.reachable_from_entry || e.fan_in > 0 || e.pagerank > 0.0 || e.revisions_in_window > 0 || e.client,
+            known: e.entry.is_some()
+                || e.reachable_from_entry
+                || e.fan_in > 0
+                || e.pagerank > 0.0
+                || e.revisions_in_window > 0
+                || e.client,
             central: e.pagerank_percentile >= 0.9 && e.fan_in >= 3,
             hot: e.hotspot_rank.is_some_and(|r| r <= TOP_HOTSPOTS),
         }
@@ -294,7 +332,10 @@ fn by_severity(item: &Item, severity: Severity, e: &Exposure, place: &Place) -> 
             if e.money || e.auth || e.data_write {
                 (
                     Class::LoadBearing,
-                    format!("It {}, so this breaks for real customers as usage grows.", place.what()),
+                    format!(
+                        "It {}, so this breaks for real customers as usage grows.",
+                        place.what()
+                    ),
                 )
             } else if place.central || place.hot {
                 (
@@ -314,7 +355,10 @@ fn by_severity(item: &Item, severity: Severity, e: &Exposure, place: &Place) -> 
             if e.money || e.auth || e.data_write {
                 (
                     Class::LoadBearing,
-                    format!("It {}, where a quiet failure costs money or data.", place.what()),
+                    format!(
+                        "It {}, where a quiet failure costs money or data.",
+                        place.what()
+                    ),
                 )
             } else if place.hot && e.reachable_from_entry {
                 (Class::LoadBearing, "It is one of the most-changed files on a request path, where the next change is likely to break it.".into())
@@ -370,7 +414,12 @@ mod tests {
     #[test]
     fn every_builtin_item_has_a_rule() {
         for item in Catalogue::builtin().items() {
-            assert_ne!(Rule::of(item), Rule::BySeverity, "{} has no class rule", item.id);
+            assert_ne!(
+                Rule::of(item),
+                Rule::BySeverity,
+                "{} has no class rule",
+                item.id
+            );
         }
     }
 
@@ -380,17 +429,32 @@ mod tests {
             Exposure::default(),
             edge_money(),
             ui_component(),
-            Exposure { test: true, ..Exposure::default() },
-            Exposure { hotspot_rank: Some(2), reachable_from_entry: true, fan_in: 1, ..Exposure::default() },
+            Exposure {
+                test: true,
+                ..Exposure::default()
+            },
+            Exposure {
+                hotspot_rank: Some(2),
+                reachable_from_entry: true,
+                fan_in: 1,
+                ..Exposure::default()
+            },
         ];
         for item in Catalogue::builtin().items() {
             for e in &places {
                 for severity in [Severity::Low, item.severity] {
                     let (_, reason) = propose(item, severity, e);
                     assert!(reason.ends_with('.'), "{}: {reason:?}", item.id);
-                    assert!(!reason.contains("  ") && !reason.contains(" ."), "{}: {reason:?}", item.id);
+                    assert!(
+                        !reason.contains("  ") && !reason.contains(" ."),
+                        "{}: {reason:?}",
+                        item.id
+                    );
                     assert!(reason.len() < 260, "{}: {reason:?}", item.id);
-                    assert!(!reason.contains("a edge") && !reason.contains("an page"), "{reason}");
+                    assert!(
+                        !reason.contains("a edge") && !reason.contains("an page"),
+                        "{reason}"
+                    );
                 }
             }
         }
@@ -398,7 +462,10 @@ mod tests {
 
     #[test]
     fn test_code_is_cosmetic_except_where_tests_are_the_subject() {
-        let test = Exposure { test: true, ..Exposure::default() };
+        let test = Exposure {
+            test: true,
+            ..Exposure::default()
+        };
         assert_eq!(propose_for("PAY-WEBHOOK-SIG", &test).0, Class::Cosmetic);
         assert_eq!(propose_for("ARCH-DUP", &test).0, Class::Cosmetic);
         assert_eq!(propose_for("OPS-TEST-THEATRE", &test).0, Class::LoadBearing);
@@ -411,9 +478,15 @@ mod tests {
         let item = c.get("PAY-WEBHOOK-SIG").unwrap();
         let (class, reason) = propose(item, Severity::Critical, &edge_money());
         assert_eq!(class, Class::LoadBearing);
-        assert!(reason.contains("payment path (an edge function)"), "{reason}");
+        assert!(
+            reason.contains("payment path (an edge function)"),
+            "{reason}"
+        );
         let secrets = c.get("SEC-SECRETS").unwrap();
-        assert_eq!(propose(secrets, Severity::Low, &ui_component()).0, Class::Cosmetic);
+        assert_eq!(
+            propose(secrets, Severity::Low, &ui_component()).0,
+            Class::Cosmetic
+        );
         // Repository-wide absences have no place: the reason stands on its own.
         let (class, reason) = propose_for("LIFE-BACKUP", &Exposure::default());
         assert_eq!(class, Class::LoadBearing);
@@ -422,7 +495,14 @@ mod tests {
 
     #[test]
     fn arch_and_know_items_are_load_bearing_only_on_critical_paths() {
-        for id in ["ARCH-CYCLE", "ARCH-DUP", "ARCH-HIDDEN-COUPLING", "KNOW-AI", "KNOW-BUS", "ARCH-FAKE-DONE"] {
+        for id in [
+            "ARCH-CYCLE",
+            "ARCH-DUP",
+            "ARCH-HIDDEN-COUPLING",
+            "KNOW-AI",
+            "KNOW-BUS",
+            "ARCH-FAKE-DONE",
+        ] {
             assert_eq!(propose_for(id, &edge_money()).0, Class::LoadBearing, "{id}");
             assert_eq!(propose_for(id, &ui_component()).0, Class::Cosmetic, "{id}");
         }
@@ -441,40 +521,88 @@ mod tests {
 
     #[test]
     fn request_path_items_ride_when_nothing_reaches_them() {
-        let dead = Exposure { fan_in: 0, pagerank: 0.001, ..Exposure::default() };
+        let dead = Exposure {
+            fan_in: 0,
+            pagerank: 0.001,
+            ..Exposure::default()
+        };
         assert_eq!(propose_for("DATA-UNBOUNDED", &dead).0, Class::Cosmetic);
-        assert_eq!(propose_for("DATA-UNBOUNDED", &ui_component()).0, Class::LoadBearing);
-        assert_eq!(propose_for("INT-TIMEOUT", &edge_money()).0, Class::LoadBearing);
+        assert_eq!(
+            propose_for("DATA-UNBOUNDED", &ui_component()).0,
+            Class::LoadBearing
+        );
+        assert_eq!(
+            propose_for("INT-TIMEOUT", &edge_money()).0,
+            Class::LoadBearing
+        );
     }
 
     #[test]
     fn test_items_follow_module_weight_and_hotspot_rank() {
-        assert_eq!(propose_for("TEST-CRITICAL", &edge_money()).0, Class::LoadBearing);
-        assert_eq!(propose_for("TEST-CRITICAL", &ui_component()).0, Class::Cosmetic);
-        let top = Exposure { hotspot_rank: Some(3), ..ui_component() };
+        assert_eq!(
+            propose_for("TEST-CRITICAL", &edge_money()).0,
+            Class::LoadBearing
+        );
+        assert_eq!(
+            propose_for("TEST-CRITICAL", &ui_component()).0,
+            Class::Cosmetic
+        );
+        let top = Exposure {
+            hotspot_rank: Some(3),
+            ..ui_component()
+        };
         let (class, reason) = propose_for("TEST-HOTSPOT", &top);
         assert_eq!(class, Class::LoadBearing);
         assert!(reason.contains("number 3 hotspot"), "{reason}");
-        let cold = Exposure { hotspot_rank: Some(40), ..ui_component() };
+        let cold = Exposure {
+            hotspot_rank: Some(40),
+            ..ui_component()
+        };
         assert_eq!(propose_for("TEST-HOTSPOT", &cold).0, Class::Cosmetic);
     }
 
     #[test]
     fn write_path_items_need_a_write_or_payment() {
-        assert_eq!(propose_for("ERR-SWALLOW", &edge_money()).0, Class::LoadBearing);
-        let money_read = Exposure { money: true, reachable_from_entry: true, ..Exposure::default() };
-        assert_eq!(propose_for("ERR-SWALLOW", &money_read).0, Class::LoadBearing);
+        assert_eq!(
+            propose_for("ERR-SWALLOW", &edge_money()).0,
+            Class::LoadBearing
+        );
+        let money_read = Exposure {
+            money: true,
+            reachable_from_entry: true,
+            ..Exposure::default()
+        };
+        assert_eq!(
+            propose_for("ERR-SWALLOW", &money_read).0,
+            Class::LoadBearing
+        );
         assert_eq!(propose_for("ERR-UNHANDLED", &money_read).0, Class::Cosmetic);
-        assert_eq!(propose_for("ERR-SWALLOW", &ui_component()).0, Class::Cosmetic);
+        assert_eq!(
+            propose_for("ERR-SWALLOW", &ui_component()).0,
+            Class::Cosmetic
+        );
     }
 
     #[test]
     fn logging_matters_on_servers_and_docs_ride() {
-        let server = Exposure { entry: Some("server route".into()), reachable_from_entry: true, ..Exposure::default() };
+        let server = Exposure {
+            entry: Some("server route".into()),
+            reachable_from_entry: true,
+            ..Exposure::default()
+        };
         assert_eq!(propose_for("OBS-LOGGING", &server).0, Class::LoadBearing);
-        assert_eq!(propose_for("OBS-LOGGING", &ui_component()).0, Class::Cosmetic);
-        assert_eq!(propose_for("KNOW-DOCS", &Exposure::default()).0, Class::Cosmetic);
-        assert_eq!(propose_for("LIFE-DELETE", &Exposure::default()).0, Class::LoadBearing);
+        assert_eq!(
+            propose_for("OBS-LOGGING", &ui_component()).0,
+            Class::Cosmetic
+        );
+        assert_eq!(
+            propose_for("KNOW-DOCS", &Exposure::default()).0,
+            Class::Cosmetic
+        );
+        assert_eq!(
+            propose_for("LIFE-DELETE", &Exposure::default()).0,
+            Class::LoadBearing
+        );
     }
 
     #[test]
@@ -482,7 +610,13 @@ mod tests {
         let mut item = Catalogue::builtin().get("DATA-UNBOUNDED").unwrap().clone();
         item.id = "CUSTOM-ONE".into();
         assert_eq!(Rule::of(&item), Rule::BySeverity);
-        assert_eq!(propose(&item, Severity::High, &Exposure::default()).0, Class::LoadBearing);
-        assert_eq!(propose(&item, Severity::Low, &ui_component()).0, Class::Cosmetic);
+        assert_eq!(
+            propose(&item, Severity::High, &Exposure::default()).0,
+            Class::LoadBearing
+        );
+        assert_eq!(
+            propose(&item, Severity::Low, &ui_component()).0,
+            Class::Cosmetic
+        );
     }
 }

@@ -7,8 +7,8 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use super::repo::{CommitRow, Repo, RepoFile};
 use super::arch::count;
+use super::repo::{CommitRow, Repo, RepoFile};
 use super::test::{load_bearing_module, Weight};
 use super::{Class, Confidence, Detector, Draft};
 
@@ -20,7 +20,10 @@ pub(super) fn detectors() -> Vec<Box<dyn Detector>> {
 const ACTIVE_DAYS: i64 = 90;
 
 /// Folders that hold areas rather than being one: `src/lib`, `supabase/functions`.
-const CONTAINERS: [&str; 12] = ["src", "app", "apps", "packages", "services", "lib", "supabase", "server", "backend", "frontend", "web", "modules"];
+const CONTAINERS: [&str; 12] = [
+    "src", "app", "apps", "packages", "services", "lib", "supabase", "server", "backend",
+    "frontend", "web", "modules",
+];
 
 /// The area of a path: its top folder, or the first two levels under a container folder.
 pub(super) fn area_of(path: &str) -> String {
@@ -83,7 +86,11 @@ impl<'r> FileLife<'r> {
                 *counts.entry(a.as_str()).or_default() += 1;
             }
         }
-        counts.iter().map(|(a, n)| format!("{a} ×{n}")).collect::<Vec<_>>().join(", ")
+        counts
+            .iter()
+            .map(|(a, n)| format!("{a} ×{n}"))
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 }
 
@@ -140,18 +147,34 @@ impl Detector for AgentCode {
                 }
             }
         }
-        let agent_commits = repo.history.commits.iter().filter(|c| c.agent.is_some() && c.parent_count <= 1).count();
+        let agent_commits = repo
+            .history
+            .commits
+            .iter()
+            .filter(|c| c.agent.is_some() && c.parent_count <= 1)
+            .count();
         if total.loc == 0 || agent_commits == 0 {
             return;
         }
-        let pct = |a: u64, b: u64| if b == 0 { 0.0 } else { a as f64 * 100.0 / b as f64 };
+        let pct = |a: u64, b: u64| {
+            if b == 0 {
+                0.0
+            } else {
+                a as f64 * 100.0 / b as f64
+            }
+        };
         let mut by_agent: BTreeMap<&str, u32> = BTreeMap::new();
         for c in &repo.history.commits {
             if let Some(a) = &c.agent {
                 *by_agent.entry(a.as_str()).or_default() += 1;
             }
         }
-        let commits = repo.history.commits.iter().filter(|c| c.parent_count <= 1).count();
+        let commits = repo
+            .history
+            .commits
+            .iter()
+            .filter(|c| c.parent_count <= 1)
+            .count();
         let mut d = Draft::new(
             "KNOW-AI",
             "",
@@ -178,7 +201,11 @@ impl Detector for AgentCode {
             by_agent.iter().map(|(a, n)| format!("{a} {n}")).collect::<Vec<_>>().join(", ")
         ));
         let mut ranked: Vec<(&String, &Tally)> = areas.iter().collect();
-        ranked.sort_by(|a, b| pct(b.1.agent_last_loc, b.1.loc).total_cmp(&pct(a.1.agent_last_loc, a.1.loc)).then(a.0.cmp(b.0)));
+        ranked.sort_by(|a, b| {
+            pct(b.1.agent_last_loc, b.1.loc)
+                .total_cmp(&pct(a.1.agent_last_loc, a.1.loc))
+                .then(a.0.cmp(b.0))
+        });
         for (area, t) in ranked {
             d = d.fact(format!(
                 "{area}: {:.0}% last changed by agents ({} of {} lines, {} of {}), {:.0}% never changed by a person",
@@ -222,14 +249,22 @@ impl Detector for AgentCode {
                     if life.commits.len() == 1 {
                         "its only commit was made by a coding agent".to_string()
                     } else {
-                        format!("all {} of its commits were made by coding agents", life.commits.len())
+                        format!(
+                            "all {} of its commits were made by coding agents",
+                            life.commits.len()
+                        )
                     },
                     life.agents()
                 ),
             )
             .confidence(Confidence::High)
             .anchor(format!("agent-only {}", f.path))
-            .fact(format!("last changed {} by {} ({})", date_of(last.time), last.author_name, last.agent.as_deref().unwrap_or("agent")))
+            .fact(format!(
+                "last changed {} by {} ({})",
+                date_of(last.time),
+                last.author_name,
+                last.agent.as_deref().unwrap_or("agent")
+            ))
             .fact(format!("why it matters: it {}", w.describe()));
             d.money |= w.money;
             d.auth |= w.auth || w.privileged;
@@ -268,15 +303,25 @@ impl Detector for BusFactor {
             let t = last_seen.entry(c.author_name.as_str()).or_insert(c.time);
             *t = (*t).max(c.time);
         }
-        let active = |who: &str| last_seen.get(who).is_some_and(|t| newest - t <= ACTIVE_DAYS * 86_400);
+        let active = |who: &str| {
+            last_seen
+                .get(who)
+                .is_some_and(|t| newest - t <= ACTIVE_DAYS * 86_400)
+        };
         let active_people = last_seen.keys().filter(|p| active(p)).count();
 
         // Files whose knowledge left with people who are gone, grouped by owners and folder.
-        let mut departed: BTreeMap<(Vec<&str>, String), Vec<(&RepoFile, usize, usize)>> = BTreeMap::new();
+        let mut departed: BTreeMap<(Vec<&str>, String), Vec<(&RepoFile, usize, usize)>> =
+            BTreeMap::new();
         // A file of a few lines (an empty `__init__.py`) holds no knowledge to lose.
         for f in repo.files.iter().filter(|f| is_team_code(f) && f.loc >= 3) {
             let life = FileLife::of(repo, &f.path);
-            let people: BTreeSet<&str> = life.commits.iter().filter(|c| c.agent.is_none()).map(|c| c.author_name.as_str()).collect();
+            let people: BTreeSet<&str> = life
+                .commits
+                .iter()
+                .filter(|c| c.agent.is_none())
+                .map(|c| c.author_name.as_str())
+                .collect();
             if people.is_empty() {
                 continue; // agent-only code is KNOW-AI's
             }
@@ -284,13 +329,23 @@ impl Detector for BusFactor {
             let share = by_people as f64 / life.commits.len() as f64;
             if people.iter().all(|p| !active(p)) {
                 if share > DEPARTED_SHARE {
-                    let folder = f.path.rsplit_once('/').map_or(String::new(), |(d, _)| d.to_string());
-                    departed.entry((people.into_iter().collect(), folder)).or_default().push((f, by_people, life.commits.len()));
+                    let folder = f
+                        .path
+                        .rsplit_once('/')
+                        .map_or(String::new(), |(d, _)| d.to_string());
+                    departed
+                        .entry((people.into_iter().collect(), folder))
+                        .or_default()
+                        .push((f, by_people, life.commits.len()));
                 }
                 continue;
             }
             // One active person among several holds a load-bearing file alone.
-            if active_people >= 2 && people.len() == 1 && life.commits.len() >= SOLE_OWNER_MIN_COMMITS && share == 1.0 {
+            if active_people >= 2
+                && people.len() == 1
+                && life.commits.len() >= SOLE_OWNER_MIN_COMMITS
+                && share == 1.0
+            {
                 if let Some(w) = load_bearing_module(repo, f) {
                     let owner = people.iter().next().copied().unwrap_or_default();
                     let mut d = Draft::new(
@@ -317,16 +372,32 @@ impl Detector for BusFactor {
         }
         for ((people, folder), files) in departed {
             let names = people.join(" and ");
-            let last = people.iter().filter_map(|p| last_seen.get(p)).max().copied().unwrap_or(newest);
+            let last = people
+                .iter()
+                .filter_map(|p| last_seen.get(p))
+                .max()
+                .copied()
+                .unwrap_or(newest);
             let months = (newest - last) / (30 * 86_400);
             // The folder's entry point or most-changed file speaks for a group.
             let mut files = files;
-            files.sort_by_key(|(f, _, n)| (f.roles.entry.is_none(), std::cmp::Reverse(*n), std::cmp::Reverse(repo.metrics(&f.path).fan_in), f.path.clone()));
+            files.sort_by_key(|(f, _, n)| {
+                (
+                    f.roles.entry.is_none(),
+                    std::cmp::Reverse(*n),
+                    std::cmp::Reverse(repo.metrics(&f.path).fan_in),
+                    f.path.clone(),
+                )
+            });
             let whole_folder = files.len() >= 2
                 && repo
                     .files
                     .iter()
-                    .filter(|f| is_team_code(f) && f.loc >= 3 && f.path.rsplit_once('/').map(|(d, _)| d) == Some(folder.as_str()))
+                    .filter(|f| {
+                        is_team_code(f)
+                            && f.loc >= 3
+                            && f.path.rsplit_once('/').map(|(d, _)| d) == Some(folder.as_str())
+                    })
                     .count()
                     == files.len();
             if !whole_folder {
@@ -389,22 +460,41 @@ struct Docs;
 const TEMPLATES: [(&str, &str); 14] = [
     ("Welcome to your Lovable project", "Lovable"),
     ("lovable.dev/projects", "Lovable"),
-    ("This template provides a minimal setup to get React working in Vite", "Vite"),
+    (
+        "This template provides a minimal setup to get React working in Vite",
+        "Vite",
+    ),
     ("# React + TypeScript + Vite", "Vite"),
-    ("This project was bootstrapped with [Create React App]", "Create React App"),
-    ("# Getting Started with Create React App", "Create React App"),
+    (
+        "This project was bootstrapped with [Create React App]",
+        "Create React App",
+    ),
+    (
+        "# Getting Started with Create React App",
+        "Create React App",
+    ),
     ("bootstrapped with [`create-next-app`]", "Next.js"),
     ("This is a [Next.js](https://nextjs.org) project", "Next.js"),
     ("# Create T3 App", "create-t3-app"),
     ("Welcome to Remix", "Remix"),
     ("Everything you need to build a Svelte project", "SvelteKit"),
-    ("This project was generated with [Angular CLI]", "Angular CLI"),
+    (
+        "This project was generated with [Angular CLI]",
+        "Angular CLI",
+    ),
     ("Welcome to your Expo app", "Expo"),
     ("bolt.new", "Bolt"),
 ];
 
 const ARCHITECTURE_NAMES: [&str; 5] = ["architecture", "design", "adr", "overview", "system"];
-const RUNBOOK_NAMES: [&str; 6] = ["runbook", "playbook", "operations", "oncall", "on-call", "incident"];
+const RUNBOOK_NAMES: [&str; 6] = [
+    "runbook",
+    "playbook",
+    "operations",
+    "oncall",
+    "on-call",
+    "incident",
+];
 
 impl Detector for Docs {
     fn name(&self) -> &'static str {
@@ -421,7 +511,10 @@ impl Detector for Docs {
             .iter()
             .filter(|f| {
                 let lower = f.path.to_ascii_lowercase();
-                (lower.ends_with(".md") || lower.ends_with(".mdx") || lower.ends_with(".rst") || lower.ends_with(".txt"))
+                (lower.ends_with(".md")
+                    || lower.ends_with(".mdx")
+                    || lower.ends_with(".rst")
+                    || lower.ends_with(".txt"))
                     && !lower.contains("node_modules/")
                     && !lower.starts_with(".github/")
             })
@@ -431,21 +524,33 @@ impl Detector for Docs {
             .iter()
             .filter(|f| {
                 let name = f.path.to_ascii_lowercase();
-                name == "readme.md" || name == "readme" || name == "readme.rst" || name == "readme.txt"
+                name == "readme.md"
+                    || name == "readme"
+                    || name == "readme.rst"
+                    || name == "readme.txt"
             })
             .map(|f| f.path.clone())
             .next();
-        let readme_text = readme.as_deref().and_then(|p| repo.content(p)).unwrap_or_default();
+        let readme_text = readme
+            .as_deref()
+            .and_then(|p| repo.content(p))
+            .unwrap_or_default();
         // The template phrase nearest the top is where the finding points.
         let template = TEMPLATES
             .iter()
-            .filter_map(|t| readme_text.lines().position(|l| l.contains(t.0)).map(|line| (line, t)))
+            .filter_map(|t| {
+                readme_text
+                    .lines()
+                    .position(|l| l.contains(t.0))
+                    .map(|line| (line, t))
+            })
             .min_by_key(|(line, _)| *line)
             .map(|(_, t)| t);
         let named = |names: &[&str], f: &RepoFile| {
             let lower = f.path.to_ascii_lowercase();
             let stem = lower.rsplit('/').next().unwrap_or(&lower);
-            names.iter().any(|n| stem.contains(n)) || (names.contains(&"adr") && lower.contains("/adr/"))
+            names.iter().any(|n| stem.contains(n))
+                || (names.contains(&"adr") && lower.contains("/adr/"))
         };
         let headed = |text: &str, words: &[&str]| {
             text.lines().filter(|l| l.starts_with('#')).any(|l| {
@@ -453,17 +558,32 @@ impl Detector for Docs {
                 words.iter().any(|w| l.contains(w))
             })
         };
-        let architecture = docs.iter().any(|f| named(&ARCHITECTURE_NAMES, f)) || headed(&readme_text, &["architecture", "how it works", "overview", "structure"]);
+        let architecture = docs.iter().any(|f| named(&ARCHITECTURE_NAMES, f))
+            || headed(
+                &readme_text,
+                &["architecture", "how it works", "overview", "structure"],
+            );
         let runbook = docs.iter().any(|f| named(&RUNBOOK_NAMES, f))
-            || headed(&readme_text, &["runbook", "deploy", "rollback", "operations", "incident", "troubleshoot"])
-                && template.is_none();
+            || headed(
+                &readme_text,
+                &[
+                    "runbook",
+                    "deploy",
+                    "rollback",
+                    "operations",
+                    "incident",
+                    "troubleshoot",
+                ],
+            ) && template.is_none();
         // A real README with architecture notes or a runbook is a map to start from.
         if template.is_none() && readme.is_some() && (architecture || runbook) {
             return;
         }
         let mut missing: Vec<String> = Vec::new();
         match (template, &readme) {
-            (Some((_, tool)), _) => missing.push(format!("the README is still the {tool} template")),
+            (Some((_, tool)), _) => {
+                missing.push(format!("the README is still the {tool} template"))
+            }
             (None, None) => missing.push("there is no README".into()),
             _ => {}
         }
@@ -474,14 +594,37 @@ impl Detector for Docs {
             missing.push("no runbook".into());
         }
         let searched = vec![
-            format!("{} documentation files (*.md, *.mdx, *.rst, *.txt)", docs.len()),
-            format!("README headings and known template phrases ({})", TEMPLATES.iter().map(|(_, t)| *t).collect::<BTreeSet<_>>().into_iter().collect::<Vec<_>>().join(", ")),
-            format!("file names with {}", ARCHITECTURE_NAMES.iter().chain(RUNBOOK_NAMES.iter()).copied().collect::<Vec<_>>().join(", ")),
+            format!(
+                "{} documentation files (*.md, *.mdx, *.rst, *.txt)",
+                docs.len()
+            ),
+            format!(
+                "README headings and known template phrases ({})",
+                TEMPLATES
+                    .iter()
+                    .map(|(_, t)| *t)
+                    .collect::<BTreeSet<_>>()
+                    .into_iter()
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            format!(
+                "file names with {}",
+                ARCHITECTURE_NAMES
+                    .iter()
+                    .chain(RUNBOOK_NAMES.iter())
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
         ];
         let message = format!("No written map of the system: {}.", missing.join(", "));
         let mut d = match (&readme, template) {
             (Some(path), Some((phrase, _))) => {
-                let line = readme_text.lines().position(|l| l.contains(phrase)).map_or(1, |i| i as u32 + 1);
+                let line = readme_text
+                    .lines()
+                    .position(|l| l.contains(phrase))
+                    .map_or(1, |i| i as u32 + 1);
                 Draft::new("KNOW-DOCS", path, line, line, message).anchor("readme template")
             }
             _ => Draft::absence("KNOW-DOCS", message, Vec::new()).anchor("no docs"),
@@ -523,7 +666,10 @@ mod tests {
 
     #[test]
     fn areas_are_folders_or_their_second_level() {
-        assert_eq!(area_of("supabase/functions/stripe-webhook/index.ts"), "supabase/functions");
+        assert_eq!(
+            area_of("supabase/functions/stripe-webhook/index.ts"),
+            "supabase/functions"
+        );
         assert_eq!(area_of("src/lib/api.ts"), "src/lib");
         assert_eq!(area_of("src/App.tsx"), "src");
         assert_eq!(area_of("scripts/deploy/run.sh"), "scripts");

@@ -31,11 +31,32 @@ const DELETE_CALLS: [&str; 6] = [
 
 /// Tables that are (or own) a customer's identity: what deletion starts from.
 const IDENTITY_TABLES: [&str; 12] = [
-    "users", "user", "profiles", "profile", "accounts", "account", "organizations", "organization", "orgs", "teams", "workspaces", "tenants",
+    "users",
+    "user",
+    "profiles",
+    "profile",
+    "accounts",
+    "account",
+    "organizations",
+    "organization",
+    "orgs",
+    "teams",
+    "workspaces",
+    "tenants",
 ];
 
 /// Column names that hold personal data.
-const PERSONAL_COLUMNS: [&str; 9] = ["email", "phone", "full_name", "first_name", "last_name", "address", "date_of_birth", "birthday", "ip_address"];
+const PERSONAL_COLUMNS: [&str; 9] = [
+    "email",
+    "phone",
+    "full_name",
+    "first_name",
+    "last_name",
+    "address",
+    "date_of_birth",
+    "birthday",
+    "ip_address",
+];
 
 fn deletion_words() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
@@ -77,10 +98,15 @@ impl Detector for Deletion {
         }
         let mut l = Lifecycle::default();
         for m in deletion_words().find_iter(file.text).take(5) {
-            l.deletion.push((file.line_of(m.start()), m.as_str().chars().take(60).collect()));
+            l.deletion.push((
+                file.line_of(m.start()),
+                m.as_str().chars().take(60).collect(),
+            ));
         }
         for m in file.matches("life_logs") {
-            let (Some(call), Some(args)) = (m.get("log"), m.get("args")) else { continue };
+            let (Some(call), Some(args)) = (m.get("log"), m.get("args")) else {
+                continue;
+            };
             if let Some(what) = personal_data_in(file.text_of(args)) {
                 if l.pii_logs.len() < 20 {
                     l.pii_logs.push((file.lines(call).0, what.to_string()));
@@ -136,7 +162,11 @@ impl Detector for Deletion {
         let pii_logs: Vec<(String, u32, String)> = scans
             .iter()
             .filter(|(f, _)| !f.roles.test)
-            .flat_map(|(f, l)| l.pii_logs.iter().map(move |(line, what)| (f.path.clone(), *line, what.clone())))
+            .flat_map(|(f, l)| {
+                l.pii_logs
+                    .iter()
+                    .map(move |(line, what)| (f.path.clone(), *line, what.clone()))
+            })
             .collect();
 
         if !found.is_empty() {
@@ -204,7 +234,10 @@ fn missing_cascades(repo: &Repo) -> Vec<String> {
     loop {
         let before = owned.len();
         for t in &repo.schema.tables {
-            if t.foreign_keys.iter().any(|fk| owned.contains(&base(&fk.references_table))) {
+            if t.foreign_keys
+                .iter()
+                .any(|fk| owned.contains(&base(&fk.references_table)))
+            {
                 owned.insert(t.name.to_ascii_lowercase());
             }
         }
@@ -216,7 +249,11 @@ fn missing_cascades(repo: &Repo) -> Vec<String> {
     for t in &repo.schema.tables {
         for fk in &t.foreign_keys {
             let target = base(&fk.references_table);
-            let action = fk.on_delete.as_deref().unwrap_or("no action").to_ascii_lowercase();
+            let action = fk
+                .on_delete
+                .as_deref()
+                .unwrap_or("no action")
+                .to_ascii_lowercase();
             if owned.contains(&target) && (action == "no action" || action == "restrict") {
                 out.insert(
                     format!("{}.{}", t.name, fk.columns.join(",")),
@@ -245,7 +282,10 @@ fn personal_data_in(args: &str) -> Option<&'static str> {
     });
     let m = re.find(args)?;
     let lower = args.to_ascii_lowercase();
-    if ["mask", "redact", "hash", "anonymi"].iter().any(|w| lower.contains(w)) {
+    if ["mask", "redact", "hash", "anonymi"]
+        .iter()
+        .any(|w| lower.contains(w))
+    {
         return None;
     }
     let word = m.as_str().to_ascii_lowercase();
@@ -325,7 +365,9 @@ impl Detector for Backups {
                 evidence.push(format!("{} (its name)", f.path));
                 continue;
             }
-            let Some(text) = repo.content(&f.path) else { continue };
+            let Some(text) = repo.content(&f.path) else {
+                continue;
+            };
             let text = text.to_ascii_lowercase();
             if let Some(word) = BACKUP_EVIDENCE.iter().find(|w| text.contains(*w)) {
                 evidence.push(format!("{} ({word})", f.path));
@@ -334,7 +376,9 @@ impl Detector for Backups {
         if !evidence.is_empty() {
             return;
         }
-        let supabase = repo.files.iter().any(|f| f.path == "supabase/config.toml" || f.path.starts_with("supabase/migrations/"));
+        let supabase = repo.files.iter().any(|f| {
+            f.path == "supabase/config.toml" || f.path.starts_with("supabase/migrations/")
+        });
         let mut d = Draft::absence(
             "LIFE-BACKUP",
             "No evidence of database backups or a restore ever being tried: nothing in the repository's infrastructure, CI or scripts backs up or restores the database.",
@@ -359,25 +403,51 @@ impl Detector for Backups {
 
 /// Which kind of infrastructure or operations file a path is, if any.
 fn infra_kind(lower: &str, name: &str) -> Option<&'static str> {
-    Some(if lower.ends_with(".tf") || lower.ends_with(".tf.json") || lower.ends_with(".hcl") {
-        "Terraform"
-    } else if lower.starts_with(".github/workflows/") || lower.starts_with(".gitlab-ci") || lower.starts_with(".circleci/") {
-        "CI workflows"
-    } else if name.starts_with("docker-compose") || name.starts_with("compose.") || name == "dockerfile" {
-        "Docker"
-    } else if lower.contains("k8s/") || lower.contains("kubernetes/") || lower.contains("helm/") || lower.contains("charts/") {
-        "Kubernetes"
-    } else if ["fly.toml", "render.yaml", "railway.json", "railway.toml", "vercel.json", "netlify.toml", "app.yaml", "serverless.yml", "procfile"].contains(&name) {
-        "platform config"
-    } else if lower.ends_with(".sh") || name == "makefile" || lower.starts_with("scripts/") {
-        "scripts"
-    } else if name == "config.toml" && lower.starts_with("supabase/") {
-        "Supabase config"
-    } else if (lower.ends_with(".md") || lower.ends_with(".mdx")) && !lower.contains("node_modules/") {
-        "docs"
-    } else {
-        return None;
-    })
+    Some(
+        if lower.ends_with(".tf") || lower.ends_with(".tf.json") || lower.ends_with(".hcl") {
+            "Terraform"
+        } else if lower.starts_with(".github/workflows/")
+            || lower.starts_with(".gitlab-ci")
+            || lower.starts_with(".circleci/")
+        {
+            "CI workflows"
+        } else if name.starts_with("docker-compose")
+            || name.starts_with("compose.")
+            || name == "dockerfile"
+        {
+            "Docker"
+        } else if lower.contains("k8s/")
+            || lower.contains("kubernetes/")
+            || lower.contains("helm/")
+            || lower.contains("charts/")
+        {
+            "Kubernetes"
+        } else if [
+            "fly.toml",
+            "render.yaml",
+            "railway.json",
+            "railway.toml",
+            "vercel.json",
+            "netlify.toml",
+            "app.yaml",
+            "serverless.yml",
+            "procfile",
+        ]
+        .contains(&name)
+        {
+            "platform config"
+        } else if lower.ends_with(".sh") || name == "makefile" || lower.starts_with("scripts/") {
+            "scripts"
+        } else if name == "config.toml" && lower.starts_with("supabase/") {
+            "Supabase config"
+        } else if (lower.ends_with(".md") || lower.ends_with(".mdx"))
+            && !lower.contains("node_modules/")
+        {
+            "docs"
+        } else {
+            return None;
+        },
+    )
 }
 
 #[cfg(test)]
@@ -386,20 +456,41 @@ mod tests {
 
     #[test]
     fn deletion_names() {
-        for s in ["deleteAccount", "delete_user", "supabase functions delete-account index.ts", "DELETE FROM auth.users", "handleDeleteOrganization", "closeAccount"] {
+        for s in [
+            "deleteAccount",
+            "delete_user",
+            "supabase functions delete-account index.ts",
+            "DELETE FROM auth.users",
+            "handleDeleteOrganization",
+            "closeAccount",
+        ] {
             assert!(deletion_words().is_match(s), "{s}");
         }
-        for s in ["deleteInvoice", "removeItem", "delete_comment", "user deleted the file"] {
+        for s in [
+            "deleteInvoice",
+            "removeItem",
+            "delete_comment",
+            "user deleted the file",
+        ] {
             assert!(!deletion_words().is_match(s), "{s}");
         }
     }
 
     #[test]
     fn personal_data_in_log_arguments() {
-        assert_eq!(personal_data_in("(\"signup\", user.email)"), Some("an email address"));
-        assert_eq!(personal_data_in("(f\"welcome {customer.name}\")"), Some("a person's name"));
+        assert_eq!(
+            personal_data_in("(\"signup\", user.email)"),
+            Some("an email address")
+        );
+        assert_eq!(
+            personal_data_in("(f\"welcome {customer.name}\")"),
+            Some("a person's name")
+        );
         assert_eq!(personal_data_in("(\"failed\", error.name)"), None);
         assert_eq!(personal_data_in("(\"sent\", maskEmail(email))"), None);
-        assert_eq!(personal_data_in("(\"Stripe event\", event.type, event.id)"), None);
+        assert_eq!(
+            personal_data_in("(\"Stripe event\", event.type, event.id)"),
+            None
+        );
     }
 }

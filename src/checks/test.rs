@@ -72,7 +72,11 @@ impl Detector for Untested {
     }
 
     fn check(&self, repo: &Repo, out: &mut Vec<Draft>) {
-        let tests: Vec<&RepoFile> = repo.files.iter().filter(|f| f.roles.test && f.lang.is_parsed()).collect();
+        let tests: Vec<&RepoFile> = repo
+            .files
+            .iter()
+            .filter(|f| f.roles.test && f.lang.is_parsed())
+            .collect();
         let exercised = Exercised::of(repo, &tests);
         let mut searched = vec![format!(
             "imports from the {} test files, followed through every module they import",
@@ -92,7 +96,10 @@ impl Detector for Untested {
             };
             // A client constructor has nothing to test; a page's direct writes are ARCH-LAYER
             // findings, to be moved behind a server function and tested there.
-            let only_privileged = Weight { privileged: false, ..why.clone() } == Weight::default();
+            let only_privileged = Weight {
+                privileged: false,
+                ..why.clone()
+            } == Weight::default();
             if only_privileged || super::arch::is_view(file) || exercised.contains(&file.path) {
                 continue;
             }
@@ -116,7 +123,9 @@ impl Detector for Untested {
                 d = d.fact(n);
             }
             if e2e {
-                d = d.fact("end-to-end tests exist; they may exercise this code without importing it");
+                d = d.fact(
+                    "end-to-end tests exist; they may exercise this code without importing it",
+                );
             }
             d.searched = searched.clone();
             d.money |= why.money;
@@ -135,7 +144,9 @@ impl Detector for Untested {
         ranked.sort_by_key(|(f, r)| (*r, f.path.clone()));
         let top = top_hotspot_count(ranked.len());
         // A file changed once or twice is not hot, however complex.
-        let hot = ranked.into_iter().filter(|(f, _)| repo.metrics(&f.path).revisions_in_window >= HOT_REVISIONS);
+        let hot = ranked
+            .into_iter()
+            .filter(|(f, _)| repo.metrics(&f.path).revisions_in_window >= HOT_REVISIONS);
         for (file, rank) in hot.take(top) {
             if exercised.contains(&file.path) {
                 continue;
@@ -187,7 +198,9 @@ fn is_tooling(path: &str) -> bool {
 
 fn is_e2e(path: &str) -> bool {
     let lower = path.to_ascii_lowercase();
-    ["e2e/", "cypress/", "playwright/"].iter().any(|d| lower.starts_with(d) || lower.contains(&format!("/{d}")))
+    ["e2e/", "cypress/", "playwright/"]
+        .iter()
+        .any(|d| lower.starts_with(d) || lower.contains(&format!("/{d}")))
         || lower.contains(".e2e.")
 }
 
@@ -204,8 +217,15 @@ impl Exercised {
             .iter()
             .filter_map(|t| repo.facts_of::<Targets>(NAME, &t.path))
             .collect();
-        let urls: Vec<Vec<String>> = targets.iter().flat_map(|t| t.urls.iter()).map(|u| segments(u)).collect();
-        let functions: HashSet<&str> = targets.iter().flat_map(|t| t.functions.iter().map(String::as_str)).collect();
+        let urls: Vec<Vec<String>> = targets
+            .iter()
+            .flat_map(|t| t.urls.iter())
+            .map(|u| segments(u))
+            .collect();
+        let functions: HashSet<&str> = targets
+            .iter()
+            .flat_map(|t| t.functions.iter().map(String::as_str))
+            .collect();
         let routed: Vec<&str> = repo
             .files
             .iter()
@@ -222,7 +242,11 @@ impl Exercised {
         let mut starts: Vec<&str> = tests.iter().map(|t| t.path.as_str()).collect();
         starts.extend(&routed);
         Exercised {
-            files: repo.reachable_from(starts).into_iter().map(str::to_string).collect(),
+            files: repo
+                .reachable_from(starts)
+                .into_iter()
+                .map(str::to_string)
+                .collect(),
             tests: tests.len(),
             by_route: routed.len(),
         }
@@ -233,7 +257,11 @@ impl Exercised {
     }
 
     fn summary(&self, repo: &Repo) -> String {
-        let code = repo.files.iter().filter(|f| f.lang.is_parsed() && !f.roles.test).count();
+        let code = repo
+            .files
+            .iter()
+            .filter(|f| f.lang.is_parsed() && !f.roles.test)
+            .count();
         let reached = repo
             .files
             .iter()
@@ -242,7 +270,11 @@ impl Exercised {
         format!(
             "{} test files exercise {reached} of {code} source files{}",
             self.tests,
-            if self.by_route > 0 { format!(" ({} routes called over HTTP)", self.by_route) } else { String::new() }
+            if self.by_route > 0 {
+                format!(" ({} routes called over HTTP)", self.by_route)
+            } else {
+                String::new()
+            }
         )
     }
 }
@@ -262,7 +294,11 @@ impl Weight {
     pub fn describe(&self) -> String {
         let mut parts: Vec<String> = Vec::new();
         if let Some(kind) = self.entry {
-            let article = if kind.as_str().starts_with(['a', 'e', 'A', 'E']) { "an" } else { "a" };
+            let article = if kind.as_str().starts_with(['a', 'e', 'A', 'E']) {
+                "an"
+            } else {
+                "a"
+            };
             parts.push(format!("answers requests as {article} {}", kind.as_str()));
         }
         if self.money {
@@ -275,7 +311,9 @@ impl Weight {
             parts.push("decides who the caller is".into());
         }
         if self.privileged {
-            parts.push("holds privileged access (a service-role or secret key, or an admin SDK)".into());
+            parts.push(
+                "holds privileged access (a service-role or secret key, or an admin SDK)".into(),
+            );
         }
         match parts.len() {
             0 => String::new(),
@@ -301,7 +339,10 @@ pub(super) fn load_bearing_module(repo: &Repo, file: &RepoFile) -> Option<Weight
     let w = Weight {
         entry: r.entry.filter(|e| e.is_server()),
         money: server
-            && (repo.external_of(&file.path).iter().any(|p| PAYMENT_SDKS.contains(&p.as_str()))
+            && (repo
+                .external_of(&file.path)
+                .iter()
+                .any(|p| PAYMENT_SDKS.contains(&p.as_str()))
                 || (r.money && r.data_write)),
         auth: AUTH_CALLS.iter().any(|c| file.traits.calls_ending(c)),
         write: r.data_write,
@@ -337,7 +378,10 @@ fn url_path(text: &str) -> Option<String> {
 }
 
 fn segments(url: &str) -> Vec<String> {
-    url.split('/').filter(|s| !s.is_empty()).map(str::to_string).collect()
+    url.split('/')
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 /// The route an entry file answers: its URL segments (`[id]` and `:id` are parameters) and,
@@ -366,7 +410,10 @@ fn route_of(path: &str) -> Option<Route> {
                 .filter(|s| !(s.starts_with('(') && s.ends_with(')')))
                 .map(|s| s.to_string())
                 .collect();
-            return Some(Route { segments, function: None });
+            return Some(Route {
+                segments,
+                function: None,
+            });
         }
     }
     if let Some(i) = parts.iter().position(|p| *p == "pages") {
@@ -377,7 +424,10 @@ fn route_of(path: &str) -> Option<Route> {
             if stem != "index" {
                 segments.push(stem);
             }
-            return Some(Route { segments, function: None });
+            return Some(Route {
+                segments,
+                function: None,
+            });
         }
     }
     None
@@ -386,10 +436,22 @@ fn route_of(path: &str) -> Option<Route> {
 fn route_matches(route: &[String], url: &[String]) -> bool {
     let param = |s: &str| s.starts_with('[') || s.starts_with(':') || s.starts_with('{');
     // Catch-all segments (`[...slug]`) take the rest.
-    if let Some(i) = route.iter().position(|s| s.starts_with("[...") || s.starts_with("[[...")) {
-        return url.len() >= i && route[..i].iter().zip(url).all(|(r, u)| r == u || param(r) || param(u));
+    if let Some(i) = route
+        .iter()
+        .position(|s| s.starts_with("[...") || s.starts_with("[[..."))
+    {
+        return url.len() >= i
+            && route[..i]
+                .iter()
+                .zip(url)
+                .all(|(r, u)| r == u || param(r) || param(u));
     }
-    route.len() == url.len() && !route.is_empty() && route.iter().zip(url).all(|(r, u)| r == u || param(r) || param(u))
+    route.len() == url.len()
+        && !route.is_empty()
+        && route
+            .iter()
+            .zip(url)
+            .all(|(r, u)| r == u || param(r) || param(u))
 }
 
 #[cfg(test)]
@@ -398,10 +460,22 @@ mod tests {
 
     #[test]
     fn urls_lose_hosts_queries_and_interpolations() {
-        assert_eq!(url_path("/api/orders/1?x=2").as_deref(), Some("/api/orders/1"));
-        assert_eq!(url_path("`/api/orders/${order.id}/refund`").as_deref(), Some("/api/orders/:param/refund"));
-        assert_eq!(url_path("http://localhost:54321/functions/v1/stripe-webhook").as_deref(), Some("/functions/v1/stripe-webhook"));
-        assert_eq!(url_path("`${BASE}/functions/v1/create-checkout`").as_deref(), Some("/functions/v1/create-checkout"));
+        assert_eq!(
+            url_path("/api/orders/1?x=2").as_deref(),
+            Some("/api/orders/1")
+        );
+        assert_eq!(
+            url_path("`/api/orders/${order.id}/refund`").as_deref(),
+            Some("/api/orders/:param/refund")
+        );
+        assert_eq!(
+            url_path("http://localhost:54321/functions/v1/stripe-webhook").as_deref(),
+            Some("/functions/v1/stripe-webhook")
+        );
+        assert_eq!(
+            url_path("`${BASE}/functions/v1/create-checkout`").as_deref(),
+            Some("/functions/v1/create-checkout")
+        );
         assert_eq!(url_path("hello world"), None);
         assert_eq!(url_path("/"), None);
     }
@@ -410,7 +484,10 @@ mod tests {
     fn routes_follow_the_file_conventions() {
         let r = route_of("supabase/functions/stripe-webhook/index.ts").unwrap();
         assert_eq!(r.function.as_deref(), Some("stripe-webhook"));
-        assert!(route_matches(&r.segments, &segments("/functions/v1/stripe-webhook")));
+        assert!(route_matches(
+            &r.segments,
+            &segments("/functions/v1/stripe-webhook")
+        ));
         let r = route_of("app/(shop)/api/orders/[id]/route.ts").unwrap();
         assert!(route_matches(&r.segments, &segments("/api/orders/:param")));
         assert!(route_matches(&r.segments, &segments("/api/orders/42")));

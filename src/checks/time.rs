@@ -70,7 +70,14 @@ impl Detector for NaiveDates {
             return None;
         }
         let mut uses: Vec<DateUse> = Vec::new();
-        let clip = |s: &str| -> String { s.split_whitespace().collect::<Vec<_>>().join(" ").chars().take(120).collect() };
+        let clip = |s: &str| -> String {
+            s.split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .chars()
+                .take(120)
+                .collect()
+        };
         for m in file.matches("time_dates") {
             let use_of = |node, kind, method: &str, zoned, date_only| DateUse {
                 line: file.lines(node).0,
@@ -83,25 +90,61 @@ impl Detector for NaiveDates {
             if let (Some(parse), Some(arg)) = (m.get("parse"), m.get("arg")) {
                 let a = file.text_of(arg).trim_matches(['"', '\'', '`']);
                 if is_date_only_literal(a) {
-                    uses.push(use_of(parse, Kind::DateOnlyLiteral, "new Date", false, true));
+                    uses.push(use_of(
+                        parse,
+                        Kind::DateOnlyLiteral,
+                        "new Date",
+                        false,
+                        true,
+                    ));
                 }
-            } else if let (Some(call), Some(method), Some(object), Some(args)) = (m.get("local"), m.get("method"), m.get("object"), m.get("args")) {
+            } else if let (Some(call), Some(method), Some(object), Some(args)) = (
+                m.get("local"),
+                m.get("method"),
+                m.get("object"),
+                m.get("args"),
+            ) {
                 let object = file.text_of(object);
                 let zoned = file.text_of(args).contains("timeZone");
                 let date_only = parsed_argument(object).is_some_and(|a| is_date_only_value(a));
-                uses.push(use_of(call, Kind::Local, file.text_of(method), zoned, date_only));
-            } else if let (Some(call), Some(value), Some(pattern)) = (m.get("formatted"), m.get("value"), m.get("pattern")) {
+                uses.push(use_of(
+                    call,
+                    Kind::Local,
+                    file.text_of(method),
+                    zoned,
+                    date_only,
+                ));
+            } else if let (Some(call), Some(value), Some(pattern)) =
+                (m.get("formatted"), m.get("value"), m.get("pattern"))
+            {
                 let value = file.text_of(value);
-                let Some(arg) = parsed_argument(value) else { continue };
+                let Some(arg) = parsed_argument(value) else {
+                    continue;
+                };
                 if is_date_only_pattern(file.text_of(pattern)) && !looks_like_instant(arg) {
-                    uses.push(use_of(call, Kind::Format, "format", false, is_date_only_value(arg)));
+                    uses.push(use_of(
+                        call,
+                        Kind::Format,
+                        "format",
+                        false,
+                        is_date_only_value(arg),
+                    ));
                 }
-            } else if let (Some(call), Some(method), Some(object), Some(args)) = (m.get("naive"), m.get("method"), m.get("object"), m.get("args")) {
+            } else if let (Some(call), Some(method), Some(object), Some(args)) = (
+                m.get("naive"),
+                m.get("method"),
+                m.get("object"),
+                m.get("args"),
+            ) {
                 let object = file.text_of(object);
                 let method = file.text_of(method);
                 let args = file.text_of(args);
-                let zoned = ["tz", "timezone", "utc", "zoneinfo", "pytz"].iter().any(|z| args.to_ascii_lowercase().contains(z));
-                let is_datetime = object == "datetime" || object.ends_with(".datetime") || (object == "date" && method == "today");
+                let zoned = ["tz", "timezone", "utc", "zoneinfo", "pytz"]
+                    .iter()
+                    .any(|z| args.to_ascii_lowercase().contains(z));
+                let is_datetime = object == "datetime"
+                    || object.ends_with(".datetime")
+                    || (object == "date" && method == "today");
                 let naive = match method {
                     "utcnow" | "utcfromtimestamp" => true,
                     "fromtimestamp" => !zoned && !args.contains(','),
@@ -113,7 +156,11 @@ impl Detector for NaiveDates {
             } else if let Some(col) = m.get("datetime_column") {
                 uses.push(use_of(col, Kind::NaiveColumn, "DateTime", false, false));
             } else if let (Some(call), Some(args)) = (m.get("datetime_call"), m.get("args")) {
-                if !file.text_of(args).replace(' ', "").contains("timezone=True") {
+                if !file
+                    .text_of(args)
+                    .replace(' ', "")
+                    .contains("timezone=True")
+                {
                     uses.push(use_of(call, Kind::NaiveColumn, "DateTime", false, false));
                 }
             } else if let Some(setting) = m.get("use_tz") {
@@ -130,8 +177,14 @@ impl Detector for NaiveDates {
                 continue;
             }
             let server = file.roles.server && !file.roles.client;
-            let date_fns = file.imports.iter().any(|i| i.specifier == "date-fns" || i.specifier.starts_with("date-fns/") || i.specifier.contains("/date-fns@"));
-            let sqlalchemy = file.imports.iter().any(|i| i.specifier.starts_with("sqlalchemy") || i.specifier.starts_with("flask_sqlalchemy"));
+            let date_fns = file.imports.iter().any(|i| {
+                i.specifier == "date-fns"
+                    || i.specifier.starts_with("date-fns/")
+                    || i.specifier.contains("/date-fns@")
+            });
+            let sqlalchemy = file.imports.iter().any(|i| {
+                i.specifier.starts_with("sqlalchemy") || i.specifier.starts_with("flask_sqlalchemy")
+            });
             let mut seen_lines = std::collections::HashSet::new();
             for u in uses {
                 let message = match u.kind {
@@ -180,7 +233,11 @@ impl Detector for NaiveDates {
                 }
                 let context = repo
                     .content(&file.path)
-                    .and_then(|t| t.lines().nth(u.line.saturating_sub(1) as usize).map(str::to_string))
+                    .and_then(|t| {
+                        t.lines()
+                            .nth(u.line.saturating_sub(1) as usize)
+                            .map(str::to_string)
+                    })
                     .unwrap_or_default();
                 let mut d = Draft::new("TIME-TZ", &file.path, u.line, u.line, message)
                     .confidence(match u.kind {
@@ -190,7 +247,11 @@ impl Detector for NaiveDates {
                     .anchor(format!("{:?} {}", u.kind, u.text));
                 // `setDate(1)` is the start of a month: a monthly period.
                 let month_start = u.text.replace(' ', "").ends_with("setDate(1)");
-                let what = if month_start { Some("monthly periods") } else { decides(&format!("{} {context} {}", u.text, file.path)) };
+                let what = if month_start {
+                    Some("monthly periods")
+                } else {
+                    decides(&format!("{} {context} {}", u.text, file.path))
+                };
                 if let Some(what) = what {
                     d = d.class(
                         Class::LoadBearing,
@@ -213,7 +274,9 @@ impl Detector for NaiveDates {
                         "{}.{} holds dates as {}: nothing stops \"03/10/2025\" next to \"2025-10-03\", and sorting or comparing them is string order.",
                         table.name, c.name, c.data_type
                     )
-                } else if is_naive_timestamp(&t) && (name.ends_with("_at") || name.ends_with("_time")) {
+                } else if is_naive_timestamp(&t)
+                    && (name.ends_with("_at") || name.ends_with("_time"))
+                {
                     format!(
                         "{}.{} is {} (without time zone): the instant depends on the session's zone when it was written.",
                         table.name, c.name, c.data_type
@@ -221,9 +284,15 @@ impl Detector for NaiveDates {
                 } else {
                     continue;
                 };
-                let mut d = Draft::new("TIME-TZ", &c.origin.path, c.origin.line, c.origin.line, message)
-                    .confidence(Confidence::High)
-                    .anchor(format!("{}.{} {}", table.name, c.name, c.data_type));
+                let mut d = Draft::new(
+                    "TIME-TZ",
+                    &c.origin.path,
+                    c.origin.line,
+                    c.origin.line,
+                    message,
+                )
+                .confidence(Confidence::High)
+                .anchor(format!("{}.{} {}", table.name, c.name, c.data_type));
                 if let Some(what) = decides(&name) {
                     d = d.class(
                         Class::LoadBearing,
@@ -260,13 +329,18 @@ fn decides(text: &str) -> Option<&'static str> {
 
 /// `new Date(x)` → `x`.
 fn parsed_argument(expr: &str) -> Option<&str> {
-    let inner = expr.trim().strip_prefix("new Date(")?.strip_suffix(')')?.trim();
+    let inner = expr
+        .trim()
+        .strip_prefix("new Date(")?
+        .strip_suffix(')')?
+        .trim();
     (!inner.is_empty()).then_some(inner)
 }
 
 fn is_date_only_literal(s: &str) -> bool {
     static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| Regex::new(r"^\d{4}-\d{2}-\d{2}$").expect("valid regex")).is_match(s)
+    RE.get_or_init(|| Regex::new(r"^\d{4}-\d{2}-\d{2}$").expect("valid regex"))
+        .is_match(s)
 }
 
 /// A value named like a calendar date (`due_date`, `dueDate`, `birthday`, `start_on`).
@@ -275,7 +349,11 @@ fn is_date_only_value(expr: &str) -> bool {
     if is_date_only_literal(t) {
         return true;
     }
-    let name = expr.rsplit(['.', '[', ' ']).next().unwrap_or(expr).trim_matches([']', '"', '\'', ')']);
+    let name = expr
+        .rsplit(['.', '[', ' '])
+        .next()
+        .unwrap_or(expr)
+        .trim_matches([']', '"', '\'', ')']);
     let lower = name.to_ascii_lowercase();
     (lower == "date"
         || lower.ends_with("_date")
@@ -313,7 +391,10 @@ fn is_date_only_pattern(pattern: &str) -> bool {
 }
 
 fn is_text_type(t: &str) -> bool {
-    t == "text" || t.starts_with("varchar") || t.starts_with("character varying") || t.starts_with("char")
+    t == "text"
+        || t.starts_with("varchar")
+        || t.starts_with("character varying")
+        || t.starts_with("char")
 }
 
 fn is_date_column(name: &str) -> bool {

@@ -6,7 +6,10 @@ use plumb::fixture::{Author, RepoBuilder};
 use super::{analyse_repo, check, none, one_at};
 
 fn agent() -> Author {
-    Author::new("lovable-dev[bot]", "lovable-dev[bot]@users.noreply.github.com")
+    Author::new(
+        "lovable-dev[bot]",
+        "lovable-dev[bot]@users.noreply.github.com",
+    )
 }
 
 fn founder() -> Author {
@@ -45,15 +48,34 @@ const SUPABASE: &str = "import { createClient } from \"@supabase/supabase-js\";\
 #[test]
 fn two_modules_importing_each_other_are_one_cycle() {
     let findings = check(
-        &[("src/lib/api.ts", API), ("src/lib/auth.ts", AUTH), ("src/lib/supabase.ts", SUPABASE)],
+        &[
+            ("src/lib/api.ts", API),
+            ("src/lib/auth.ts", AUTH),
+            ("src/lib/supabase.ts", SUPABASE),
+        ],
         "ARCH-CYCLE",
     );
     assert_eq!(findings.len(), 1, "{}", super::show(&findings));
     let f = &findings[0];
     assert_eq!(f.line, 2, "at the import line: {}:{}", f.path, f.line);
-    let other = if f.path == "src/lib/api.ts" { "src/lib/auth.ts" } else { "src/lib/api.ts" };
-    assert!(f.evidence.related.iter().any(|r| r.path == other && r.line == 2), "{:?}", f.evidence.related);
-    assert!(f.message.contains("import cycle of 2 files"), "{}", f.message);
+    let other = if f.path == "src/lib/api.ts" {
+        "src/lib/auth.ts"
+    } else {
+        "src/lib/api.ts"
+    };
+    assert!(
+        f.evidence
+            .related
+            .iter()
+            .any(|r| r.path == other && r.line == 2),
+        "{:?}",
+        f.evidence.related
+    );
+    assert!(
+        f.message.contains("import cycle of 2 files"),
+        "{}",
+        f.message
+    );
 }
 
 #[test]
@@ -83,12 +105,26 @@ fn the_import_added_last_closes_the_cycle() {
         .write("src/lib/api.ts", "import axios from \"axios\";\nexport const apiPost = (p: string, b: unknown) => axios.post(p, b);\n");
     repo.commit(&agent(), T0, "Team invites").unwrap();
     repo.write("src/lib/api.ts", API);
-    repo.commit(&founder(), T0 + DAY, "Sign out when the API returns 401").unwrap();
+    repo.commit(&founder(), T0 + DAY, "Sign out when the API returns 401")
+        .unwrap();
     let findings = analyse_repo(dir.path(), "ARCH-CYCLE");
     let f = one_at(&findings, "src/lib/api.ts", 2);
-    assert!(f.message.contains("closed by this import") && f.message.contains("Maya Chen"), "{}", f.message);
-    assert!(f.evidence.related.iter().any(|r| r.path == "src/lib/auth.ts"));
-    assert_eq!(f.class, Class::LoadBearing, "the cycle runs through the auth module: {}", f.class_reason);
+    assert!(
+        f.message.contains("closed by this import") && f.message.contains("Maya Chen"),
+        "{}",
+        f.message
+    );
+    assert!(f
+        .evidence
+        .related
+        .iter()
+        .any(|r| r.path == "src/lib/auth.ts"));
+    assert_eq!(
+        f.class,
+        Class::LoadBearing,
+        "the cycle runs through the auth module: {}",
+        f.class_reason
+    );
 }
 
 // ------------------------------------------------------------------------------ ARCH-GOD
@@ -116,7 +152,8 @@ fn god_repo(path: &str, content: &dyn Fn(usize) -> String) -> tempfile::TempDir 
     }
     for n in 0..7 {
         repo.write(path, content(30 + n));
-        repo.commit(&agent(), T0 + n as i64 * DAY, &format!("Feature {n}")).unwrap();
+        repo.commit(&agent(), T0 + n as i64 * DAY, &format!("Feature {n}"))
+            .unwrap();
     }
     dir
 }
@@ -126,7 +163,11 @@ fn a_large_module_everything_imports_and_every_change_touches_is_a_god_file() {
     let dir = god_repo("src/lib/app.ts", &|n| big_module(n));
     let findings = analyse_repo(dir.path(), "ARCH-GOD");
     let f = one_at(&findings, "src/lib/app.ts", 0);
-    assert!(f.message.contains("imported by 9 files") && f.message.contains("7 commits"), "{}", f.message);
+    assert!(
+        f.message.contains("imported by 9 files") && f.message.contains("7 commits"),
+        "{}",
+        f.message
+    );
 }
 
 #[test]
@@ -146,44 +187,76 @@ fn generated_database_types_are_large_and_central_but_not_a_god_file() {
 // ------------------------------------------------------------------------------ ARCH-HIDDEN-COUPLING
 
 const BADGE: &str = "import type { InvoiceStatus } from \"@/types\";\nexport default function Badge({ status }: { status: InvoiceStatus }) { return <span>{status}</span>; }\n";
-const WEBHOOK: &str = "Deno.serve(async (req) => { const e = await req.json(); return new Response(e.type); });\n";
+const WEBHOOK: &str =
+    "Deno.serve(async (req) => { const e = await req.json(); return new Response(e.type); });\n";
 
 #[test]
 fn files_that_always_change_together_with_no_import_are_hidden_coupling() {
     let dir = tempfile::tempdir().unwrap();
     let repo = RepoBuilder::init(dir.path()).unwrap();
-    repo.write("src/types/index.ts", "export type InvoiceStatus = \"draft\" | \"paid\";\n")
-        .write("src/components/InvoiceStatusBadge.tsx", BADGE)
-        .write("supabase/functions/stripe-webhook/index.ts", WEBHOOK);
+    repo.write(
+        "src/types/index.ts",
+        "export type InvoiceStatus = \"draft\" | \"paid\";\n",
+    )
+    .write("src/components/InvoiceStatusBadge.tsx", BADGE)
+    .write("supabase/functions/stripe-webhook/index.ts", WEBHOOK);
     repo.commit(&agent(), T0, "Invoices").unwrap();
     for n in 1..5 {
-        repo.write("src/components/InvoiceStatusBadge.tsx", format!("{BADGE}// status {n}\n"))
-            .write("supabase/functions/stripe-webhook/index.ts", format!("{WEBHOOK}// status {n}\n"));
-        repo.commit(&agent(), T0 + n * DAY, &format!("Add status {n}")).unwrap();
+        repo.write(
+            "src/components/InvoiceStatusBadge.tsx",
+            format!("{BADGE}// status {n}\n"),
+        )
+        .write(
+            "supabase/functions/stripe-webhook/index.ts",
+            format!("{WEBHOOK}// status {n}\n"),
+        );
+        repo.commit(&agent(), T0 + n * DAY, &format!("Add status {n}"))
+            .unwrap();
     }
     let findings = analyse_repo(dir.path(), "ARCH-HIDDEN-COUPLING");
     assert_eq!(findings.len(), 1, "{}", super::show(&findings));
     let f = &findings[0];
     let paths = [f.path.as_str(), f.evidence.related[0].path.as_str()];
-    assert!(paths.contains(&"src/components/InvoiceStatusBadge.tsx") && paths.contains(&"supabase/functions/stripe-webhook/index.ts"), "{paths:?}");
-    assert!(f.evidence.facts.iter().any(|x| x.contains("shared commits") && x.contains("degree")), "{:?}", f.evidence.facts);
+    assert!(
+        paths.contains(&"src/components/InvoiceStatusBadge.tsx")
+            && paths.contains(&"supabase/functions/stripe-webhook/index.ts"),
+        "{paths:?}"
+    );
+    assert!(
+        f.evidence
+            .facts
+            .iter()
+            .any(|x| x.contains("shared commits") && x.contains("degree")),
+        "{:?}",
+        f.evidence.facts
+    );
 }
 
 #[test]
-fn a_component_changing_with_the_hook_it_imports_or_a_sibling_wired_by_one_page_is_visible_coupling() {
+fn a_component_changing_with_the_hook_it_imports_or_a_sibling_wired_by_one_page_is_visible_coupling(
+) {
     let dir = tempfile::tempdir().unwrap();
     let repo = RepoBuilder::init(dir.path()).unwrap();
     let hook = "import { useQuery } from \"@tanstack/react-query\";\nexport const useInvoices = () => useQuery({ queryKey: [\"i\"], queryFn: async () => [] });\n";
     let list = "import { useInvoices } from \"../hooks/useInvoices\";\nexport default function List() { const { data } = useInvoices(); return <ul>{data?.length}</ul>; }\n";
     let table = "export default function Table({ rows }: { rows: unknown[] }) { return <table>{rows.length}</table>; }\n";
     let page = "import Table from \"../components/Table\";\nimport { useInvoices } from \"../hooks/useInvoices\";\nexport default function Page() { const { data = [] } = useInvoices(); return <Table rows={data} />; }\n";
-    repo.write("src/hooks/useInvoices.ts", hook).write("src/components/List.tsx", list).write("src/components/Table.tsx", table).write("src/pages/Invoices.tsx", page);
+    repo.write("src/hooks/useInvoices.ts", hook)
+        .write("src/components/List.tsx", list)
+        .write("src/components/Table.tsx", table)
+        .write("src/pages/Invoices.tsx", page);
     repo.commit(&agent(), T0, "Invoices").unwrap();
     // The list changes with the hook it imports; the table with the hook its page wires to it.
     for n in 1..7 {
-        let other = if n % 2 == 0 { ("src/components/List.tsx", list) } else { ("src/components/Table.tsx", table) };
-        repo.write("src/hooks/useInvoices.ts", format!("{hook}// column {n}\n")).write(other.0, format!("{}// column {n}\n", other.1));
-        repo.commit(&agent(), T0 + n * DAY, &format!("Add column {n}")).unwrap();
+        let other = if n % 2 == 0 {
+            ("src/components/List.tsx", list)
+        } else {
+            ("src/components/Table.tsx", table)
+        };
+        repo.write("src/hooks/useInvoices.ts", format!("{hook}// column {n}\n"))
+            .write(other.0, format!("{}// column {n}\n", other.1));
+        repo.commit(&agent(), T0 + n * DAY, &format!("Add column {n}"))
+            .unwrap();
     }
     none(&analyse_repo(dir.path(), "ARCH-HIDDEN-COUPLING"));
 }
@@ -231,8 +304,18 @@ fn a_price_rule_copied_into_a_component_is_a_money_duplicate() {
         "ARCH-DUP",
     );
     let f = one_at(&findings, "src/lib/pricing.ts", 3);
-    assert!(f.message.contains("getCartTotals in src/components/Cart.tsx") && f.message.contains("money"), "{}", f.message);
-    assert!(f.evidence.related.iter().any(|r| r.path == "src/components/Cart.tsx" && r.line == 4));
+    assert!(
+        f.message
+            .contains("getCartTotals in src/components/Cart.tsx")
+            && f.message.contains("money"),
+        "{}",
+        f.message
+    );
+    assert!(f
+        .evidence
+        .related
+        .iter()
+        .any(|r| r.path == "src/components/Cart.tsx" && r.line == 4));
     assert_eq!(f.severity, Severity::Medium, "money rules rank first");
     assert_eq!(f.class, Class::LoadBearing);
     assert_eq!(findings.len(), 1);
@@ -241,10 +324,19 @@ fn a_price_rule_copied_into_a_component_is_a_money_duplicate() {
 #[test]
 fn a_permission_check_written_in_two_python_services_is_a_duplicate() {
     let a = "def can_edit(user, document):\n    if user.role == \"admin\":\n        return True\n    if document.owner_id == user.id and not document.locked:\n        return True\n    for member in document.members:\n        if member.user_id == user.id and member.role in (\"editor\", \"owner\"):\n            return True\n    return False\n";
-    let b = a.replace("can_edit", "user_may_edit").replace("document", "doc");
-    let findings = check(&[("api/permissions.py", a), ("worker/access.py", &b)], "ARCH-DUP");
+    let b = a
+        .replace("can_edit", "user_may_edit")
+        .replace("document", "doc");
+    let findings = check(
+        &[("api/permissions.py", a), ("worker/access.py", &b)],
+        "ARCH-DUP",
+    );
     assert_eq!(findings.len(), 1, "{}", super::show(&findings));
-    assert!(findings[0].message.contains("permission rule"), "{}", findings[0].message);
+    assert!(
+        findings[0].message.contains("permission rule"),
+        "{}",
+        findings[0].message
+    );
 }
 
 #[test]
@@ -277,7 +369,10 @@ export async function apiPost<T>(path: string, body: unknown): Promise<T> {
             ("src/lib/post.ts", wrappers2),
             ("src/lib/pricing.ts", PRICING),
             ("src/lib/events.ts", other),
-            ("src/__tests__/pricing.test.ts", &PRICING.replace("calculateOrderTotal", "expectedTotal")),
+            (
+                "src/__tests__/pricing.test.ts",
+                &PRICING.replace("calculateOrderTotal", "expectedTotal"),
+            ),
         ],
         "ARCH-DUP",
     ));
@@ -297,9 +392,19 @@ export default function NewProject() {
   return <button onClick={() => create("x")}>Create</button>;
 }
 "#;
-    let findings = check(&[("app/projects/new/page.tsx", page), ("src/lib/supabase.ts", SUPABASE)], "ARCH-LAYER");
+    let findings = check(
+        &[
+            ("app/projects/new/page.tsx", page),
+            ("src/lib/supabase.ts", SUPABASE),
+        ],
+        "ARCH-LAYER",
+    );
     let f = one_at(&findings, "app/projects/new/page.tsx", 6);
-    assert!(f.message.contains("supabase.from().insert"), "{}", f.message);
+    assert!(
+        f.message.contains("supabase.from().insert"),
+        "{}",
+        f.message
+    );
     assert_eq!(f.class, Class::LoadBearing);
 }
 
@@ -319,14 +424,21 @@ export function UsersPanel() {
         &[
             ("src/components/admin/UsersPanel.tsx", panel),
             ("src/lib/supabaseAdmin.ts", admin),
-            ("tsconfig.json", r#"{"compilerOptions":{"baseUrl":".","paths":{"@/*":["./src/*"]}}}"#),
+            (
+                "tsconfig.json",
+                r#"{"compilerOptions":{"baseUrl":".","paths":{"@/*":["./src/*"]}}}"#,
+            ),
             ("package.json", r#"{"dependencies":{"vite":"5"}}"#),
         ],
         "ARCH-LAYER",
     );
     let f = one_at(&findings, "src/components/admin/UsersPanel.tsx", 2);
     assert!(f.message.contains("service-role"), "{}", f.message);
-    assert!(f.evidence.related.iter().any(|r| r.path == "src/lib/supabaseAdmin.ts"));
+    assert!(f
+        .evidence
+        .related
+        .iter()
+        .any(|r| r.path == "src/lib/supabaseAdmin.ts"));
 }
 
 #[test]
@@ -363,10 +475,14 @@ export default function NewProject() {
 
 #[test]
 fn two_http_clients_and_two_validation_libraries_are_reported_once_each() {
-    let axios_client = "import axios from \"axios\";\nexport const http = axios.create({ baseURL: \"/api\" });\n";
-    let users = "import { http } from \"./http\";\nexport const getUsers = () => http.get(\"/users\");\n";
-    let orders = "import { http } from \"./http\";\nexport const getOrders = () => http.get(\"/orders\");\n";
-    let ky_client = "import ky from \"ky\";\nexport const getReport = () => ky.get(\"/api/report\").json();\n";
+    let axios_client =
+        "import axios from \"axios\";\nexport const http = axios.create({ baseURL: \"/api\" });\n";
+    let users =
+        "import { http } from \"./http\";\nexport const getUsers = () => http.get(\"/users\");\n";
+    let orders =
+        "import { http } from \"./http\";\nexport const getOrders = () => http.get(\"/orders\");\n";
+    let ky_client =
+        "import ky from \"ky\";\nexport const getReport = () => ky.get(\"/api/report\").json();\n";
     let zod = "import { z } from \"zod\";\nexport const Signup = z.object({ email: z.string().email() });\n";
     let yup = "import * as yup from \"yup\";\nexport const Profile = yup.object({ name: yup.string().required() });\n";
     let findings = check(
@@ -382,9 +498,21 @@ fn two_http_clients_and_two_validation_libraries_are_reported_once_each() {
     );
     assert_eq!(findings.len(), 2, "{}", super::show(&findings));
     let http = one_at(&findings, "src/lib/report.ts", 1);
-    assert!(http.message.contains("uses ky") && http.message.contains("axios") && http.message.contains("HTTP clients"), "{}", http.message);
-    assert!(http.evidence.related.iter().any(|r| r.path == "src/lib/http.ts" && r.line == 1));
-    assert!(findings.iter().any(|f| f.message.contains("validation libraries")));
+    assert!(
+        http.message.contains("uses ky")
+            && http.message.contains("axios")
+            && http.message.contains("HTTP clients"),
+        "{}",
+        http.message
+    );
+    assert!(http
+        .evidence
+        .related
+        .iter()
+        .any(|r| r.path == "src/lib/http.ts" && r.line == 1));
+    assert!(findings
+        .iter()
+        .any(|f| f.message.contains("validation libraries")));
 }
 
 #[test]
@@ -400,16 +528,28 @@ export function useStats() {
   return stats;
 }
 "#;
-    let findings = check(&[("src/hooks/useOrders.ts", rq), ("src/hooks/useUsers.ts", rq2), ("src/hooks/useStats.ts", effect)], "ARCH-PATTERNS");
+    let findings = check(
+        &[
+            ("src/hooks/useOrders.ts", rq),
+            ("src/hooks/useUsers.ts", rq2),
+            ("src/hooks/useStats.ts", effect),
+        ],
+        "ARCH-PATTERNS",
+    );
     let f = one_at(&findings, "src/hooks/useStats.ts", 1);
-    assert!(f.message.contains("useEffect + useState") && f.message.contains("React Query"), "{}", f.message);
+    assert!(
+        f.message.contains("useEffect + useState") && f.message.contains("React Query"),
+        "{}",
+        f.message
+    );
 }
 
 #[test]
 fn one_family_per_concern_per_language_and_effect_subscriptions_are_not_competing_patterns() {
     let fns = "import { format } from \"date-fns\";\nexport const day = (d: Date) => format(d, \"PP\");\n";
     let tz = "import { formatInTimeZone } from \"date-fns-tz\";\nexport const local = (d: Date, tz: string) => formatInTimeZone(d, tz, \"PP\");\n";
-    let zod = "import { z } from \"zod\";\nexport const Signup = z.object({ email: z.string() });\n";
+    let zod =
+        "import { z } from \"zod\";\nexport const Signup = z.object({ email: z.string() });\n";
     let pydantic = "from pydantic import BaseModel\n\nclass Signup(BaseModel):\n    email: str\n";
     let rq = "import { useQuery } from \"@tanstack/react-query\";\nexport const useOrders = () => useQuery({ queryKey: [\"o\"], queryFn: () => fetch(\"/api/orders\").then((r) => r.json()) });\n";
     let auth = r#"import { useEffect, useState } from "react";
@@ -451,10 +591,20 @@ fn a_simulated_payment_on_a_page_path_is_placeholder_behaviour() {
 }
 "#;
     let page = "import { chargeCard } from \"../lib/payments\";\nexport default function Checkout() { return <button onClick={() => chargeCard(10)}>Pay</button>; }\n";
-    let findings = check(&[("src/lib/payments.ts", payments), ("src/pages/Checkout.tsx", page)], "ARCH-FAKE-DONE");
+    let findings = check(
+        &[
+            ("src/lib/payments.ts", payments),
+            ("src/pages/Checkout.tsx", page),
+        ],
+        "ARCH-FAKE-DONE",
+    );
     let f = one_at(&findings, "src/lib/payments.ts", 2);
     assert_eq!(f.severity, Severity::High);
-    assert!(f.message.contains("Simulate API call") && f.message.contains("src/pages/Checkout.tsx"), "{}", f.message);
+    assert!(
+        f.message.contains("Simulate API call") && f.message.contains("src/pages/Checkout.tsx"),
+        "{}",
+        f.message
+    );
     assert_eq!(f.class, Class::LoadBearing, "{}", f.class_reason);
 }
 
@@ -467,12 +617,26 @@ fn mock_data_and_todo_returns_in_production_code_are_reported_and_ranked_by_reac
 export default function Orders() { return <ul>{mockOrders.length}</ul>; }
 "#;
     let py = "def refund(order_id: str):\n    # TODO: call Stripe for real\n    return {\"status\": \"refunded\"}\n";
-    let findings = check(&[("src/pages/Orders.tsx", orders), ("services/billing/refunds.py", py)], "ARCH-FAKE-DONE");
+    let findings = check(
+        &[
+            ("src/pages/Orders.tsx", orders),
+            ("services/billing/refunds.py", py),
+        ],
+        "ARCH-FAKE-DONE",
+    );
     let page = one_at(&findings, "src/pages/Orders.tsx", 1);
     assert!(page.message.contains("mockOrders"), "{}", page.message);
     let refund = one_at(&findings, "services/billing/refunds.py", 2);
-    assert!(refund.message.contains("TODO: call Stripe for real"), "{}", refund.message);
-    assert_eq!(refund.severity, Severity::Low, "nothing imports the refund module: it ranks last");
+    assert!(
+        refund.message.contains("TODO: call Stripe for real"),
+        "{}",
+        refund.message
+    );
+    assert_eq!(
+        refund.severity,
+        Severity::Low,
+        "nothing imports the refund module: it ranks last"
+    );
     assert_eq!(findings.len(), 2, "{}", super::show(&findings));
 }
 

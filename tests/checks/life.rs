@@ -32,17 +32,33 @@ export default function Settings() {
 #[test]
 fn personal_data_with_no_deletion_path_is_a_repository_level_finding() {
     let findings = check(
-        &[("supabase/migrations/20250101000000_init.sql", SCHEMA), ("src/pages/Settings.tsx", SETTINGS_PAGE)],
+        &[
+            ("supabase/migrations/20250101000000_init.sql", SCHEMA),
+            ("src/pages/Settings.tsx", SETTINGS_PAGE),
+        ],
         "LIFE-DELETE",
     );
     let f = one_at(&findings, "", 0);
     assert!(f.message.contains("profiles.email"), "{}", f.message);
-    assert!(f.evidence.searched.iter().any(|s| s.contains("auth.admin.deleteUser")), "{:?}", f.evidence.searched);
+    assert!(
+        f.evidence
+            .searched
+            .iter()
+            .any(|s| s.contains("auth.admin.deleteUser")),
+        "{:?}",
+        f.evidence.searched
+    );
     let facts = f.evidence.facts.join("\n");
-    assert!(facts.contains("projects.org_id references public.organizations without ON DELETE CASCADE"), "{facts}");
+    assert!(
+        facts.contains("projects.org_id references public.organizations without ON DELETE CASCADE"),
+        "{facts}"
+    );
     assert!(facts.contains("profiles.org_id"), "{facts}");
     // Cascades that exist are not reported.
-    assert!(!facts.contains("tasks.project_id") && !facts.contains("profiles.id"), "{facts}");
+    assert!(
+        !facts.contains("tasks.project_id") && !facts.contains("profiles.id"),
+        "{facts}"
+    );
     assert_eq!(f.class, Class::LoadBearing);
 }
 
@@ -77,7 +93,11 @@ def close_account(request):
     return redirect("/")
 "#;
     let models = "from django.db import models\n\nclass Profile(models.Model):\n    email = models.EmailField()\n";
-    let files = [("accounts/views.py", views), ("accounts/models.py", models), ("db/migrations/0001_init.sql", SCHEMA)];
+    let files = [
+        ("accounts/views.py", views),
+        ("accounts/models.py", models),
+        ("db/migrations/0001_init.sql", SCHEMA),
+    ];
     none(&check(&files, "LIFE-DELETE"));
     // The same project without the view has no deletion path.
     one_at(&check(&files[1..], "LIFE-DELETE"), "", 0);
@@ -96,9 +116,19 @@ export async function deleteAccount() {
   await supabase.rpc("delete_my_account");
 }
 "#;
-    let findings = check(&[("supabase/migrations/20250101000000_init.sql", SCHEMA), ("src/lib/auth.ts", signup)], "LIFE-DELETE");
+    let findings = check(
+        &[
+            ("supabase/migrations/20250101000000_init.sql", SCHEMA),
+            ("src/lib/auth.ts", signup),
+        ],
+        "LIFE-DELETE",
+    );
     let f = one_at(&findings, "src/lib/auth.ts", 4);
-    assert!(f.message.contains("an email address") && f.message.contains("deletion exists"), "{}", f.message);
+    assert!(
+        f.message.contains("an email address") && f.message.contains("deletion exists"),
+        "{}",
+        f.message
+    );
 }
 
 #[test]
@@ -115,7 +145,13 @@ export async function deleteAccount() {
   await supabase.rpc("delete_my_account");
 }
 "#;
-    none(&check(&[("supabase/migrations/20250101000000_init.sql", SCHEMA), ("src/lib/auth.ts", signup)], "LIFE-DELETE"));
+    none(&check(
+        &[
+            ("supabase/migrations/20250101000000_init.sql", SCHEMA),
+            ("src/lib/auth.ts", signup),
+        ],
+        "LIFE-DELETE",
+    ));
 }
 
 #[test]
@@ -130,19 +166,42 @@ fn a_database_with_no_backup_configuration_is_an_absence_with_what_was_searched(
     );
     let f = one_at(&findings, "", 0);
     assert_eq!(f.severity, Severity::Critical);
-    assert!(f.evidence.searched.iter().any(|s| s.contains("CI workflows") && s.contains("Supabase config")), "{:?}", f.evidence.searched);
-    assert!(f.evidence.facts.iter().any(|x| x.contains("Supabase")), "{:?}", f.evidence.facts);
+    assert!(
+        f.evidence
+            .searched
+            .iter()
+            .any(|s| s.contains("CI workflows") && s.contains("Supabase config")),
+        "{:?}",
+        f.evidence.searched
+    );
+    assert!(
+        f.evidence.facts.iter().any(|x| x.contains("Supabase")),
+        "{:?}",
+        f.evidence.facts
+    );
 }
 
 #[test]
 fn a_nightly_dump_workflow_or_terraform_retention_is_evidence_of_backups() {
     let workflow = "on:\n  schedule:\n    - cron: '0 3 * * *'\njobs:\n  dump:\n    runs-on: ubuntu-latest\n    steps:\n      - run: supabase db dump --db-url \"$DB_URL\" -f dump.sql\n";
     none(&check(
-        &[("supabase/migrations/20250101000000_init.sql", SCHEMA), (".github/workflows/nightly.yml", workflow)],
+        &[
+            ("supabase/migrations/20250101000000_init.sql", SCHEMA),
+            (".github/workflows/nightly.yml", workflow),
+        ],
         "LIFE-BACKUP",
     ));
     let terraform = "resource \"aws_db_instance\" \"main\" {\n  engine = \"postgres\"\n  backup_retention_period = 14\n}\n";
-    none(&check(&[("supabase/migrations/20250101000000_init.sql", SCHEMA), ("infra/db.tf", terraform)], "LIFE-BACKUP"));
+    none(&check(
+        &[
+            ("supabase/migrations/20250101000000_init.sql", SCHEMA),
+            ("infra/db.tf", terraform),
+        ],
+        "LIFE-BACKUP",
+    ));
     // A static site keeps no data to back up.
-    none(&check(&[("src/main.ts", "document.body.textContent = \"hello\";\n")], "LIFE-BACKUP"));
+    none(&check(
+        &[("src/main.ts", "document.body.textContent = \"hello\";\n")],
+        "LIFE-BACKUP",
+    ));
 }

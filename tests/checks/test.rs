@@ -41,16 +41,32 @@ fn critical(files: &[(&str, &str)]) -> Vec<Finding> {
 fn an_untested_payment_webhook_is_load_bearing_code_without_tests() {
     let findings = critical(&[
         ("supabase/functions/stripe-webhook/index.ts", STRIPE_WEBHOOK),
-        ("supabase/functions/_shared/supabaseAdmin.ts", SUPABASE_ADMIN),
+        (
+            "supabase/functions/_shared/supabaseAdmin.ts",
+            SUPABASE_ADMIN,
+        ),
         ("src/lib/format.ts", FORMAT),
         ("src/__tests__/format.test.ts", FORMAT_TEST),
     ]);
     let f = one_at(&findings, "supabase/functions/stripe-webhook/index.ts", 0);
-    assert!(f.message.contains("moves money") && f.message.contains("writes customer data"), "{}", f.message);
-    assert!(f.evidence.searched.iter().any(|s| s.contains("1 test files")), "{:?}", f.evidence.searched);
+    assert!(
+        f.message.contains("moves money") && f.message.contains("writes customer data"),
+        "{}",
+        f.message
+    );
+    assert!(
+        f.evidence
+            .searched
+            .iter()
+            .any(|s| s.contains("1 test files")),
+        "{:?}",
+        f.evidence.searched
+    );
     assert_eq!(f.class, Class::LoadBearing);
     // A client constructor has nothing to test on its own.
-    assert!(findings.iter().all(|f| f.path != "supabase/functions/_shared/supabaseAdmin.ts"));
+    assert!(findings
+        .iter()
+        .all(|f| f.path != "supabase/functions/_shared/supabaseAdmin.ts"));
     assert_eq!(findings.len(), 1, "{}", super::show(&findings));
 }
 
@@ -77,7 +93,10 @@ test("webhook answers", async () => {
     none(&critical(&[
         ("supabase/functions/stripe-webhook/handler.ts", handler),
         ("supabase/functions/stripe-webhook/index.ts", index),
-        ("supabase/functions/_shared/supabaseAdmin.ts", SUPABASE_ADMIN),
+        (
+            "supabase/functions/_shared/supabaseAdmin.ts",
+            SUPABASE_ADMIN,
+        ),
         ("supabase/functions/tests/handler.test.ts", test),
         ("tests/invoke.test.ts", invoke),
     ]));
@@ -100,12 +119,19 @@ test("refund", async ({ request }) => {
   expect(res.ok()).toBeTruthy();
 });
 "#;
-    let files = [("app/api/orders/[id]/refund/route.ts", route), ("e2e/refund.spec.ts", e2e)];
+    let files = [
+        ("app/api/orders/[id]/refund/route.ts", route),
+        ("e2e/refund.spec.ts", e2e),
+    ];
     none(&critical(&files));
     // Without the end-to-end test the refund route is reported.
     let findings = critical(&files[..1]);
     let f = one_at(&findings, "app/api/orders/[id]/refund/route.ts", 0);
-    assert!(f.message.contains("answers requests as an API route"), "{}", f.message);
+    assert!(
+        f.message.contains("answers requests as an API route"),
+        "{}",
+        f.message
+    );
 }
 
 #[test]
@@ -151,7 +177,11 @@ def test_create_order():
         ("api/db.py", "SessionLocal = None\nOrder = None\n"),
         ("tests/test_main.py", pytest),
     ]));
-    let findings = critical(&[("api/__init__.py", ""), ("api/main.py", fastapi), ("api/db.py", "SessionLocal = None\nOrder = None\n")]);
+    let findings = critical(&[
+        ("api/__init__.py", ""),
+        ("api/main.py", fastapi),
+        ("api/db.py", "SessionLocal = None\nOrder = None\n"),
+    ]);
     let f = one_at(&findings, "api/main.py", 0);
     assert!(f.message.contains("server route"), "{}", f.message);
 }
@@ -182,24 +212,37 @@ fn hotspot_repo(tested: bool) -> tempfile::TempDir {
     let page = |n: usize| {
         let mut s = String::from("import { useState } from \"react\";\nimport { formatCurrency } from \"@/lib/format\";\n\nexport default function Checkout({ items }: { items: { price: number; qty: number }[] }) {\n  const [coupon, setCoupon] = useState(\"\");\n");
         for i in 0..n {
-            s.push_str(&format!("  if (coupon === \"C{i}\" && items.length > {i}) {{ setCoupon(\"\"); }}\n"));
+            s.push_str(&format!(
+                "  if (coupon === \"C{i}\" && items.length > {i}) {{ setCoupon(\"\"); }}\n"
+            ));
         }
         s.push_str("  return <p>{formatCurrency(items.reduce((t, i) => t + i.price * i.qty, 0))}</p>;\n}\n");
         s
     };
-    repo.write("src/lib/format.ts", FORMAT).write("src/pages/Checkout.tsx", page(1)).write("src/pages/About.tsx", "export default function About() { return <p>About</p>; }\n");
+    repo.write("src/lib/format.ts", FORMAT)
+        .write("src/pages/Checkout.tsx", page(1))
+        .write(
+            "src/pages/About.tsx",
+            "export default function About() { return <p>About</p>; }\n",
+        );
     repo.write("package.json", r#"{"dependencies":{"vite":"5"}}"#);
     repo.commit(&dev, 1_700_000_000, "Start").unwrap();
     for n in 2..8 {
         repo.write("src/pages/Checkout.tsx", page(n));
-        repo.commit(&dev, 1_700_000_000 + n as i64 * 86_400, &format!("Checkout coupons {n}")).unwrap();
+        repo.commit(
+            &dev,
+            1_700_000_000 + n as i64 * 86_400,
+            &format!("Checkout coupons {n}"),
+        )
+        .unwrap();
     }
     if tested {
         repo.write(
             "src/pages/Checkout.test.tsx",
             "import { render } from \"@testing-library/react\";\nimport Checkout from \"./Checkout\";\nit(\"renders\", () => { render(<Checkout items={[]} />); });\n",
         );
-        repo.commit(&dev, 1_700_900_000, "Test the checkout page").unwrap();
+        repo.commit(&dev, 1_700_900_000, "Test the checkout page")
+            .unwrap();
     }
     dir
 }
@@ -209,7 +252,11 @@ fn the_top_hotspot_without_a_test_is_reported() {
     let dir = hotspot_repo(false);
     let findings = analyse_repo(dir.path(), "TEST-HOTSPOT");
     let f = one_at(&findings, "src/pages/Checkout.tsx", 0);
-    assert!(f.message.contains("hotspot number 1") && f.message.contains("7 commits"), "{}", f.message);
+    assert!(
+        f.message.contains("hotspot number 1") && f.message.contains("7 commits"),
+        "{}",
+        f.message
+    );
     assert_eq!(f.class, Class::LoadBearing);
     // Files changed once are not hotspots, however few files there are.
     assert_eq!(findings.len(), 1, "{}", super::show(&findings));

@@ -22,8 +22,16 @@ Deno.serve(async () => {
 });
 "#;
     let findings = tz(&[("supabase/functions/booking-reminders/index.ts", function)]);
-    let f = one_at(&findings, "supabase/functions/booking-reminders/index.ts", 6);
-    assert!(f.message.contains("date-only value") && f.message.contains("server"), "{}", f.message);
+    let f = one_at(
+        &findings,
+        "supabase/functions/booking-reminders/index.ts",
+        6,
+    );
+    assert!(
+        f.message.contains("date-only value") && f.message.contains("server"),
+        "{}",
+        f.message
+    );
     assert_eq!(findings.len(), 1);
 }
 
@@ -55,7 +63,11 @@ export const trialEnds = new Date("2025-03-10");
     assert_eq!(findings.len(), 2, "{}", super::show(&findings));
     one_at(&findings, "src/lib/dates.ts", 2);
     let literal = one_at(&findings, "src/lib/dates.ts", 3);
-    assert!(literal.message.contains("midnight UTC"), "{}", literal.message);
+    assert!(
+        literal.message.contains("midnight UTC"),
+        "{}",
+        literal.message
+    );
 }
 
 #[test]
@@ -79,7 +91,10 @@ export const today = () => format(new Date(), "yyyy-MM-dd");
         ("src/components/Activity.tsx", component),
         ("supabase/functions/invoice-preview/index.ts", server),
         ("src/lib/format.ts", format),
-        ("src/__tests__/dates.test.ts", "it(\"parses\", () => expect(new Date(\"2025-03-10\").getUTCDate()).toBe(10));\n"),
+        (
+            "src/__tests__/dates.test.ts",
+            "it(\"parses\", () => expect(new Date(\"2025-03-10\").getUTCDate()).toBe(10));\n",
+        ),
     ]));
 }
 
@@ -101,7 +116,11 @@ def renew(sub):
     let findings = tz(&[("app/billing.py", py)]);
     assert_eq!(findings.len(), 3, "{}", super::show(&findings));
     let column = one_at(&findings, "app/billing.py", 8);
-    assert!(column.message.contains("timezone=True"), "{}", column.message);
+    assert!(
+        column.message.contains("timezone=True"),
+        "{}",
+        column.message
+    );
     let utcnow = one_at(&findings, "app/billing.py", 11);
     assert!(utcnow.message.contains("naive"), "{}", utcnow.message);
     one_at(&findings, "app/billing.py", 12);
@@ -119,7 +138,10 @@ created_at = Column(DateTime(timezone=True), nullable=False)
 def stamps():
     return [datetime.now(timezone.utc), datetime.now(tz=ZoneInfo("Europe/Paris")), dj.now(), datetime.fromtimestamp(0, timezone.utc)]
 "#;
-    none(&tz(&[("app/stamps.py", py), ("settings.py", "USE_TZ = True\n")]));
+    none(&tz(&[
+        ("app/stamps.py", py),
+        ("settings.py", "USE_TZ = True\n"),
+    ]));
 }
 
 #[test]
@@ -134,10 +156,28 @@ fn dates_stored_as_text_and_timestamps_without_zone_in_migrations() {
 "#;
     let findings = tz(&[("supabase/migrations/20250101000000_invoices.sql", sql)]);
     assert_eq!(findings.len(), 2, "{}", super::show(&findings));
-    let due = one_at(&findings, "supabase/migrations/20250101000000_invoices.sql", 3);
-    assert!(due.message.contains("invoices.due_date holds dates as text"), "{}", due.message);
-    assert_eq!(due.class, Class::LoadBearing, "a due date decides deadlines: {}", due.class_reason);
-    one_at(&findings, "supabase/migrations/20250101000000_invoices.sql", 4);
+    let due = one_at(
+        &findings,
+        "supabase/migrations/20250101000000_invoices.sql",
+        3,
+    );
+    assert!(
+        due.message
+            .contains("invoices.due_date holds dates as text"),
+        "{}",
+        due.message
+    );
+    assert_eq!(
+        due.class,
+        Class::LoadBearing,
+        "a due date decides deadlines: {}",
+        due.class_reason
+    );
+    one_at(
+        &findings,
+        "supabase/migrations/20250101000000_invoices.sql",
+        4,
+    );
 }
 
 #[test]
