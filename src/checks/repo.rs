@@ -199,6 +199,11 @@ impl Repo {
             .unwrap_or_default()
     }
 
+    /// The external packages `path` imports (`stripe`, `@supabase/supabase-js`, `requests`).
+    pub fn external_of(&self, path: &str) -> &[String] {
+        self.id(path).map_or(&[], |i| &self.external[i])
+    }
+
     /// Files that import `path`.
     pub fn importers_of(&self, path: &str) -> Vec<&str> {
         self.id(path)

@@ -205,7 +205,8 @@ const WRITE_METHODS: [&str; 14] = [
     "bulk_create",
     "commit",
 ];
-const AUTH_CALLS: [&str; 12] = [
+/// Calls that establish who the caller is (sign-in, token or session verification).
+pub const AUTH_CALLS: [&str; 12] = [
     "auth.getUser",
     "auth.getSession",
     "getServerSession",
@@ -336,23 +337,26 @@ pub fn roles(path: &str, lang: Lang, imports: &[Import], traits: &Traits, vite_a
                 "lemonsqueezy",
             ]));
     r.auth = !r.test && (words(&AUTH_WORDS) || AUTH_CALLS.iter().any(|c| traits.calls_ending(c)));
-    r.data_write = !r.test
-        && traits.calls.iter().any(|c| {
-            let method = c.rsplit('.').next().unwrap_or("");
-            WRITE_METHODS.contains(&method)
-                && c.contains('.')
-                && !c.starts_with("console.")
-                && !c.contains("Set.")
-                && !c.contains("Map.")
-                && (c.contains("from()")
-                    || c.contains("prisma")
-                    || c.contains("db")
-                    || c.contains("session")
-                    || c.contains("objects")
-                    || c.contains("repository")
-                    || c.contains("model"))
-        });
+    r.data_write = !r.test && traits.calls.iter().any(|c| is_data_write_callee(c));
     r
+}
+
+/// A normalised callee that writes through a data client (`supabase.from().insert`,
+/// `prisma.invoice.update`, `db.session.add`), not a `Set.add` or `console.log`.
+pub fn is_data_write_callee(c: &str) -> bool {
+    let method = c.rsplit('.').next().unwrap_or("");
+    WRITE_METHODS.contains(&method)
+        && c.contains('.')
+        && !c.starts_with("console.")
+        && !c.contains("Set.")
+        && !c.contains("Map.")
+        && (c.contains("from()")
+            || c.contains("prisma")
+            || c.contains("db")
+            || c.contains("session")
+            || c.contains("objects")
+            || c.contains("repository")
+            || c.contains("model"))
 }
 
 #[cfg(test)]
