@@ -725,7 +725,13 @@ impl<'t> Index<'t> {
         let mut awaited = false;
         for _ in 0..3 {
             let Some(p) = n.parent() else { break };
-            let parenthesised = p.named_child_count() == 1
+            // `(x)`, but not the argument list of a call with one argument.
+            let argument_list = p
+                .parent()
+                .and_then(|g| self.call_of.get(&g.id()))
+                .is_some_and(|&i| self.calls[i].args.is_some_and(|a| a.id() == p.id()));
+            let parenthesised = !argument_list
+                && p.named_child_count() == 1
                 && p.child_count() == 3
                 && p.child(0).is_some_and(|c| {
                     c.byte_range().len() == 1 && c.start_byte() == p.start_byte() && !c.is_named()
@@ -2207,15 +2213,18 @@ fn push_column(out: &mut Vec<ColumnUse>, column: &str, line: u32, filter: Filter
     }
 }
 
-/// Cheap test before running the query: the file mentions something that reaches a database
-/// or makes calls a loop could repeat.
+/// Cheap test before running the query: the file names something that reaches a database,
+/// the network or an SDK (every site, loop call and write needs one of these).
 fn worth_scanning(text: &str) -> bool {
-    [
-        "from(", "prisma", "query", "execute", "objects", "select(", "insert(", "update(", "sql",
-        "await", ".then(", "fetch", "requests", "Table(", "save(", "commit(",
-    ]
-    .iter()
-    .any(|n| text.contains(n))
+    const NEEDLES: &[&str] = &[
+        "from(", "table(", "prisma", "findMany", "findFirst", "findUnique", ".create(", ".update(", ".upsert(", ".delete(",
+        ".insert(", "query", "execute", "objects.", "select(", "sql", "knex", "fetch", "axios",
+        "ky.", "got(", "requests.", "httpx", "urlopen", ".send", "mail", "Mail", "stripe",
+        "openai", "anthropic", "s3", "redis", "kv.", "rpc(", "invoke(", "auth.admin", "signUp",
+        ".save(", "commit(", "Table(", "raw(", "twilio", "slack", "algolia", "pusher", "octokit",
+        "firestore",
+    ];
+    NEEDLES.iter().any(|n| text.contains(n))
 }
 
 pub fn scan(file: &SourceFile) -> DataScan {
@@ -2234,28 +2243,5 @@ pub fn scan(file: &SourceFile) -> DataScan {
         read_modify_writes: s.read_modify_writes(&sites),
         drizzle_tables: s.drizzle_tables(),
         sites: sites.into_iter().map(|(s, _)| s).collect(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    pub(crate) fn scan_text(path: &str, text: &str) -> DataScan {
-        let lang = Lang::from_path(path);
-        let tree =
-            crate::extract::parse(lang, text, crate::extract::parse_budget(text.len())).unwrap();
-        scan(&SourceFile::new(path, lang, text, Some(&tree)))
-    }
-
-    #[test]
-    fn debug_dump() {
-        if let Ok(path) = std::env::var("DATA_DUMP") {
-            let text = std::fs::read_to_string(&path).unwrap();
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&scan_text(&path, &text)).unwrap()
-            );
-        }
     }
 }
