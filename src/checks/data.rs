@@ -248,6 +248,11 @@ fn is_low_cardinality(column: &Column) -> bool {
 
 /// Tables that stay small whatever the traffic.
 fn is_small_table(table: &Table) -> bool {
+    is_small_table_name(&table.name)
+}
+
+fn is_small_table_name(name: &str) -> bool {
+    let name = snake_case(name.rsplit('.').next().unwrap_or(name)).to_ascii_lowercase();
     [
         "plans",
         "settings",
@@ -262,8 +267,14 @@ fn is_small_table(table: &Table) -> bool {
         "app_settings",
         "plan",
         "role",
+        "permission",
+        "currency",
+        "country",
+        "setting",
+        "feature_flag",
+        "tier",
     ]
-    .contains(&table.name.to_ascii_lowercase().as_str())
+    .contains(&name.as_str())
 }
 
 /// `name (a, b), …` of a table's indexes (only the unique ones when asked), or `none`.
@@ -609,19 +620,20 @@ impl Detector for MissingIndex {
 struct UnboundedList;
 
 impl UnboundedList {
-    /// An equality on a primary key or unique column returns one row at most.
+    /// An equality on a primary key or unique column returns one row at most, and `in` on
+    /// one as many rows as the list it is given.
     fn single_row(tables: &Tables, site: &Site) -> bool {
-        let resolved = tables.resolve(site, &site.filters);
-        if resolved.iter().any(|(t, c, u)| {
-            matches!(u.filter, Filter::Eq) && (c.primary_key || t.has_unique(&c.name))
-        }) {
+        let keyed = |u: &ColumnUse| matches!(u.filter, Filter::Eq | Filter::In);
+        if tables
+            .resolve(site, &site.filters)
+            .iter()
+            .any(|(t, c, u)| keyed(u) && (c.primary_key || t.has_unique(&c.name)))
+        {
             return true;
         }
-        // Unknown tables: `id` (or the model's own key) is a key by convention.
-        site.filters
-            .iter()
-            .any(|u| u.filter == Filter::Eq && u.column == "id" && u.qualifier.is_none())
-            && resolved.iter().all(|(_, c, _)| c.name != "id")
+        // Tables the schema does not describe: `id` is the key by convention.
+        let known = site.tables.iter().any(|t| tables.table(&t.name).is_some());
+        !known && site.filters.iter().any(|u| keyed(u) && u.column == "id")
     }
 
     fn advice(site: &Site) -> &'static str {
@@ -656,6 +668,10 @@ impl Detector for UnboundedList {
                     continue;
                 };
                 let table = tables.table(&first.name);
+                // Plans, roles, countries: lists that stay short whatever the traffic.
+                if table.is_some_and(is_small_table) || is_small_table_name(&first.name) {
+                    continue;
+                }
                 let name = table.map_or(first.name.clone(), |t| t.name.clone());
                 let mut filters: Vec<String> =
                     site.filters.iter().map(|f| f.column.clone()).collect();
@@ -1365,14 +1381,24 @@ impl MissingConstraints {
             repo.schema
                 .table(n)
                 .filter(|t| t.schema == table.schema || t.schema == "public")
-        })?;
-        if target.qualified_name() == table.qualified_name()
-            && !["parent", "manager", "reply"].contains(&stem)
-        {
-            return None;
+        });
+        match target {
+            Some(t) if t.qualified_name() == table.qualified_name() => None,
+            Some(t) => Some(t.name.clone()),
+            // Supabase keeps its users in auth.users; a project whose other tables reference
+            // it means the same by `user_id`.
+            None if stem == "user" && references_auth_users(repo) => Some("auth.users".into()),
+            None => None,
         }
-        Some(target.name.clone())
     }
+}
+
+fn references_auth_users(repo: &Repo) -> bool {
+    repo.schema.tables.iter().any(|t| {
+        t.foreign_keys
+            .iter()
+            .any(|f| f.references_table == "auth.users")
+    })
 }
 
 impl Detector for MissingConstraints {

@@ -69,10 +69,17 @@ fn index_filter_on_unindexed_foreign_key_names_the_table_migration() {
     let f = one_at(&findings, path, line(EDGE_PROJECTS, r#".eq("org_id""#));
     assert_eq!(findings.len(), 1, "{}", show(&findings));
     assert!(f.message.contains("projects.org_id"), "{}", f.message);
-    assert!(f.message.contains("(org_id, created_at)"), "suggests the composite index: {}", f.message);
+    assert!(
+        f.message.contains("(org_id, created_at)"),
+        "suggests the composite index: {}",
+        f.message
+    );
     assert_eq!(f.confidence, Confidence::High);
     let related = &f.evidence.related[0];
-    assert_eq!((related.path.as_str(), related.line), (INIT, line(SCHEMA, "create table public.projects")));
+    assert_eq!(
+        (related.path.as_str(), related.line),
+        (INIT, line(SCHEMA, "create table public.projects"))
+    );
 }
 
 #[test]
@@ -97,17 +104,34 @@ fn index_dropped_or_renamed_by_later_migrations_is_replayed() {
     let add = "supabase/migrations/20240201000000_idx.sql";
     let drop = "supabase/migrations/20240301000000_drop_idx.sql";
     let dropped = check(
-        &[(INIT, SCHEMA), (add, "create index projects_org_idx on public.projects (org_id);"), (drop, "drop index public.projects_org_idx;"), (path, EDGE_PROJECTS)],
+        &[
+            (INIT, SCHEMA),
+            (
+                add,
+                "create index projects_org_idx on public.projects (org_id);",
+            ),
+            (drop, "drop index public.projects_org_idx;"),
+            (path, EDGE_PROJECTS),
+        ],
         "DATA-INDEX",
     );
     one_at(&dropped, path, line(EDGE_PROJECTS, r#".eq("org_id""#));
     // The index follows a renamed column, and the query uses the new name.
-    let renamed_query = EDGE_PROJECTS.replace(r#".eq("org_id", orgId)"#, r#".eq("organization_id", orgId)"#);
+    let renamed_query = EDGE_PROJECTS.replace(
+        r#".eq("org_id", orgId)"#,
+        r#".eq("organization_id", orgId)"#,
+    );
     none(&check(
         &[
             (INIT, SCHEMA),
-            (add, "create index projects_org_idx on public.projects (org_id);"),
-            (drop, "alter table public.projects rename column org_id to organization_id;"),
+            (
+                add,
+                "create index projects_org_idx on public.projects (org_id);",
+            ),
+            (
+                drop,
+                "alter table public.projects rename column org_id to organization_id;",
+            ),
             (path, &renamed_query),
         ],
         "DATA-INDEX",
@@ -160,11 +184,26 @@ export async function GET(req: Request) {
 }
 "#;
     let path = "app/api/orders/route.ts";
-    let findings = check(&[("prisma/schema.prisma", schema), (path, route)], "DATA-INDEX");
+    let findings = check(
+        &[("prisma/schema.prisma", schema), (path, route)],
+        "DATA-INDEX",
+    );
     let f = one_at(&findings, path, line(route, "where: { customerId }"));
-    assert!(f.message.contains("customerId") || f.message.contains("customer_id") || f.message.contains("Order.customerId"), "{}", f.message);
-    let indexed = schema.replace("  createdAt  DateTime @default(now())\n}", "  createdAt  DateTime @default(now())\n\n  @@index([customerId, createdAt])\n}");
-    none(&check(&[("prisma/schema.prisma", &indexed), (path, route)], "DATA-INDEX"));
+    assert!(
+        f.message.contains("customerId")
+            || f.message.contains("customer_id")
+            || f.message.contains("Order.customerId"),
+        "{}",
+        f.message
+    );
+    let indexed = schema.replace(
+        "  createdAt  DateTime @default(now())\n}",
+        "  createdAt  DateTime @default(now())\n\n  @@index([customerId, createdAt])\n}",
+    );
+    none(&check(
+        &[("prisma/schema.prisma", &indexed), (path, route)],
+        "DATA-INDEX",
+    ));
 }
 
 #[test]
@@ -194,10 +233,27 @@ app.listen(3000);
     let path = "server/index.ts";
     let findings = check(&[(INIT, SCHEMA), (path, server)], "DATA-INDEX");
     let email = one_at(&findings, path, line(server, "WHERE owner_email"));
-    assert!(email.message.contains("projects.owner_email"), "{}", email.message);
+    assert!(
+        email.message.contains("projects.owner_email"),
+        "{}",
+        email.message
+    );
     let status = one_at(&findings, path, line(server, "WHERE status = $1"));
-    assert_eq!(status.confidence, Confidence::Low, "status has a handful of values: {}", status.message);
-    assert!(status.evidence.facts.iter().any(|f| f.contains("judgement call")), "{:?}", status.evidence.facts);
+    assert_eq!(
+        status.confidence,
+        Confidence::Low,
+        "status has a handful of values: {}",
+        status.message
+    );
+    assert!(
+        status
+            .evidence
+            .facts
+            .iter()
+            .any(|f| f.contains("judgement call")),
+        "{:?}",
+        status.evidence.facts
+    );
 }
 
 #[test]
@@ -230,7 +286,14 @@ export function useProjectCount(orgId: string) {
     let findings = check(&[(INIT, SCHEMA), (path, hook)], "DATA-INDEX");
     assert_eq!(findings.len(), 1, "{}", show(&findings));
     let f = &findings[0];
-    assert!(f.evidence.related.iter().any(|r| r.path == path && r.note.contains("also filtered")), "{:?}", f.evidence.related);
+    assert!(
+        f.evidence
+            .related
+            .iter()
+            .any(|r| r.path == path && r.note.contains("also filtered")),
+        "{:?}",
+        f.evidence.related
+    );
 }
 
 #[test]
@@ -301,12 +364,27 @@ fn index_and_unbounded_through_drizzle_field_names() {
     let path = "app/api/invoices/route.ts";
     let index = check(&files, "DATA-INDEX");
     let f = one_at(&index, path, line(DRIZZLE_ROUTE, "eq(invoices.orgId"));
-    assert!(f.message.contains("invoices.org_id") && f.message.contains("(org_id, created_at)"), "{}", f.message);
-    one_at(&check(&files, "DATA-UNBOUNDED"), path, line(DRIZZLE_ROUTE, ".from(invoices)"));
+    assert!(
+        f.message.contains("invoices.org_id") && f.message.contains("(org_id, created_at)"),
+        "{}",
+        f.message
+    );
+    one_at(
+        &check(&files, "DATA-UNBOUNDED"),
+        path,
+        line(DRIZZLE_ROUTE, ".from(invoices)"),
+    );
 
     let indexed = format!("{DRIZZLE_MIGRATION}CREATE INDEX IF NOT EXISTS \"invoices_org_idx\" ON \"invoices\" USING btree (\"org_id\",\"created_at\");\n");
-    let limited = DRIZZLE_ROUTE.replace(".orderBy(desc(invoices.createdAt));", ".orderBy(desc(invoices.createdAt))\n    .limit(50);");
-    let fixed = [("src/db/schema.ts", DRIZZLE_SCHEMA), ("drizzle/0000_init.sql", indexed.as_str()), (path, limited.as_str())];
+    let limited = DRIZZLE_ROUTE.replace(
+        ".orderBy(desc(invoices.createdAt));",
+        ".orderBy(desc(invoices.createdAt))\n    .limit(50);",
+    );
+    let fixed = [
+        ("src/db/schema.ts", DRIZZLE_SCHEMA),
+        ("drizzle/0000_init.sql", indexed.as_str()),
+        (path, limited.as_str()),
+    ];
     none(&check(&fixed, "DATA-INDEX"));
     none(&check(&fixed, "DATA-UNBOUNDED"));
 }
@@ -336,7 +414,12 @@ app.listen(3000);
     let files = [(migration, sql), (path, server)];
     let lists = check(&files, "DATA-UNBOUNDED");
     one_at(&lists, path, line(server, "const orders = await knex"));
-    assert_eq!(lists.len(), 1, "the lookup by id is one row: {}", show(&lists));
+    assert_eq!(
+        lists.len(),
+        1,
+        "the lookup by id is one row: {}",
+        show(&lists)
+    );
     let index = check(&files, "DATA-INDEX");
     let f = one_at(&index, path, line(server, "const orders = await knex"));
     assert!(f.message.contains("orders.user_id"), "{}", f.message);
@@ -371,7 +454,11 @@ fn unbounded_supabase_list_in_a_react_query_hook() {
     let path = "src/hooks/useTasks.ts";
     let findings = check(&[(INIT, SCHEMA), (path, HOOK)], "DATA-UNBOUNDED");
     let f = one_at(&findings, path, line(HOOK, r#".select("*")"#));
-    assert!(f.message.contains("tasks") && f.message.contains("project_id"), "{}", f.message);
+    assert!(
+        f.message.contains("tasks") && f.message.contains("project_id"),
+        "{}",
+        f.message
+    );
     assert!(f.message.contains(".range("), "{}", f.message);
 }
 
@@ -399,8 +486,19 @@ export async function countTasks(projectId: string) {
 export async function firstTask(projectId: string) {
   return supabase.from("tasks").select("*").eq("project_id", projectId).order("created_at").limit(1).maybeSingle();
 }
+
+export async function projectsByIds(ids: string[]) {
+  return supabase.from("projects").select("id, status").in("id", ids);
+}
+
+export async function plans() {
+  return supabase.from("plans").select("*").order("price");
+}
 "#;
-    none(&check(&[(INIT, SCHEMA), ("src/lib/projects.ts", single)], "DATA-UNBOUNDED"));
+    none(&check(
+        &[(INIT, SCHEMA), ("src/lib/projects.ts", single)],
+        "DATA-UNBOUNDED",
+    ));
 }
 
 #[test]
@@ -480,9 +578,24 @@ def count_events(org_id: str):
 "#;
     let path = "api/main.py";
     let findings = check(&[(path, api)], "DATA-UNBOUNDED");
-    one_at(&findings, path, line(api, "return db.query(Invoice).filter(Invoice.org_id == org_id).order_by"));
-    one_at(&findings, path, line(api, "await session.execute(select(Invoice)"));
-    one_at(&findings, path, line(api, "ORDER BY created_at\", (org_id,))"));
+    one_at(
+        &findings,
+        path,
+        line(
+            api,
+            "return db.query(Invoice).filter(Invoice.org_id == org_id).order_by",
+        ),
+    );
+    one_at(
+        &findings,
+        path,
+        line(api, "await session.execute(select(Invoice)"),
+    );
+    one_at(
+        &findings,
+        path,
+        line(api, "ORDER BY created_at\", (org_id,))"),
+    );
     assert_eq!(findings.len(), 3, "{}", show(&findings));
 }
 
@@ -554,7 +667,14 @@ const supabase = createClient(process.env.SUPABASE_URL!, process.env.SUPABASE_SE
 const { data } = await supabase.from("projects").select("*");
 console.log(JSON.stringify(data));
 "#;
-    none(&check(&[("scripts/export-projects.ts", dump), ("supabase/seed.ts", dump), ("src/__tests__/projects.test.ts", dump)], "DATA-UNBOUNDED"));
+    none(&check(
+        &[
+            ("scripts/export-projects.ts", dump),
+            ("supabase/seed.ts", dump),
+            ("src/__tests__/projects.test.ts", dump),
+        ],
+        "DATA-UNBOUNDED",
+    ));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -578,8 +698,15 @@ Deno.serve(async () => {
 "#;
     let path = "supabase/functions/recount/index.ts";
     let findings = check(&[(path, code)], "DATA-NPLUS1");
-    let f = one_at(&findings, path, line(code, "const { count } = await supabaseAdmin"));
-    assert!(f.end_line >= line(code, r#"update({ task_count"#), "both calls are in the finding: {f:?}");
+    let f = one_at(
+        &findings,
+        path,
+        line(code, "const { count } = await supabaseAdmin"),
+    );
+    assert!(
+        f.end_line >= line(code, r#"update({ task_count"#),
+        "both calls are in the finding: {f:?}"
+    );
     assert!(f.message.contains("projects ?? []"), "{}", f.message);
     assert_eq!(findings.len(), 1, "{}", show(&findings));
 }
@@ -625,7 +752,42 @@ def sync(org_id: str):
     let path = "api/main.py";
     let findings = check(&[(path, api)], "DATA-NPLUS1");
     let f = one_at(&findings, path, line(api, "requests.post("));
-    assert!(f.message.contains("HTTP request") && f.message.contains("database query"), "{}", f.message);
+    assert!(
+        f.message.contains("HTTP request") && f.message.contains("database query"),
+        "{}",
+        f.message
+    );
+}
+
+#[test]
+fn nplus1_django_saves_and_lookups_per_row() {
+    let views = r#"from django.http import JsonResponse
+
+from .models import Order, Payment
+
+
+def reconcile(request):
+    for order in Order.objects.filter(status="pending")[:500]:
+        payment = Payment.objects.filter(order=order).first()
+        order.status = "paid" if payment else "pending"
+        order.save()
+    return JsonResponse({"ok": True})
+
+
+def totals(request):
+    orders = list(Order.objects.filter(customer=request.user)[:100])
+    return JsonResponse({"total": sum(o.total for o in orders)})
+"#;
+    let path = "shop/views.py";
+    let findings = check(&[(path, views)], "DATA-NPLUS1");
+    let f = one_at(&findings, path, line(views, "payment = Payment.objects"));
+    assert!(f.end_line >= line(views, "order.save()"), "{f:?}");
+    assert_eq!(
+        findings.len(),
+        1,
+        "summing in memory is no query: {}",
+        show(&findings)
+    );
 }
 
 #[test]
@@ -687,12 +849,21 @@ alter table public.projects add column archived_at timestamptz;
 "#;
     let findings = check(&[(INIT, SCHEMA), (m2, cleanup)], "DATA-MIGRATIONS");
     let drop = one_at(&findings, m2, 1);
-    assert!(drop.message.contains("projects.owner_email") && drop.message.contains("no backfill"), "{}", drop.message);
+    assert!(
+        drop.message.contains("projects.owner_email") && drop.message.contains("no backfill"),
+        "{}",
+        drop.message
+    );
     assert_eq!(drop.confidence, Confidence::High);
     one_at(&findings, m2, 2);
     let retype = one_at(&findings, m2, 3);
     assert!(retype.message.contains("lock"), "{}", retype.message);
-    assert_eq!(findings.len(), 3, "the added nullable column is safe: {}", show(&findings));
+    assert_eq!(
+        findings.len(),
+        3,
+        "the added nullable column is safe: {}",
+        show(&findings)
+    );
 }
 
 #[test]
@@ -714,7 +885,10 @@ alter table public.tasks add column summary varchar(80);
             (m2, backfill),
             (m3, "alter table public.projects drop column owner_email;"),
             (m4, scratch),
-            (m5, "alter table public.tasks alter column summary type text;"),
+            (
+                m5,
+                "alter table public.tasks alter column summary type text;",
+            ),
         ],
         "DATA-MIGRATIONS",
     ));
@@ -736,24 +910,71 @@ app.listen(3000);
 
 #[test]
 fn migrations_absent_while_the_code_queries_a_database() {
-    let findings = check(&[("src/server.ts", EXPRESS_PG), ("package.json", r#"{"dependencies":{"express":"^4","pg":"^8"}}"#)], "DATA-MIGRATIONS");
+    let findings = check(
+        &[
+            ("src/server.ts", EXPRESS_PG),
+            (
+                "package.json",
+                r#"{"dependencies":{"express":"^4","pg":"^8"}}"#,
+            ),
+        ],
+        "DATA-MIGRATIONS",
+    );
     assert_eq!(findings.len(), 1, "{}", show(&findings));
     let f = &findings[0];
-    assert!(f.path.is_empty() && f.line == 0, "a repository-wide finding: {f:?}");
+    assert!(
+        f.path.is_empty() && f.line == 0,
+        "a repository-wide finding: {f:?}"
+    );
     assert!(f.message.contains("src/server.ts:8"), "{}", f.message);
-    assert!(f.evidence.searched.iter().any(|s| s.contains("prisma/migrations")), "{:?}", f.evidence.searched);
+    assert!(
+        f.evidence
+            .searched
+            .iter()
+            .any(|s| s.contains("prisma/migrations")),
+        "{:?}",
+        f.evidence.searched
+    );
 
     let prisma_only = check(&[("prisma/schema.prisma", "model User {\n  id String @id\n}\n"), ("src/users.ts", "import { prisma } from './db';\nexport const users = () => prisma.user.findMany({ take: 10 });\n")], "DATA-MIGRATIONS");
     assert_eq!(prisma_only.len(), 1, "{}", show(&prisma_only));
-    assert!(prisma_only[0].message.contains("db push"), "{}", prisma_only[0].message);
+    assert!(
+        prisma_only[0].message.contains("db push"),
+        "{}",
+        prisma_only[0].message
+    );
 }
 
 #[test]
 fn migrations_present_in_any_tool_or_no_database_at_all_is_fine() {
-    none(&check(&[("src/server.ts", EXPRESS_PG), ("migrations/0001_users.sql", "create table users (id uuid primary key, email text unique);")], "DATA-MIGRATIONS"));
-    none(&check(&[("src/server.ts", EXPRESS_PG), ("prisma/migrations/20240101_init/migration.sql", "create table users (id uuid primary key);")], "DATA-MIGRATIONS"));
+    none(&check(
+        &[
+            ("src/server.ts", EXPRESS_PG),
+            (
+                "migrations/0001_users.sql",
+                "create table users (id uuid primary key, email text unique);",
+            ),
+        ],
+        "DATA-MIGRATIONS",
+    ));
+    none(&check(
+        &[
+            ("src/server.ts", EXPRESS_PG),
+            (
+                "prisma/migrations/20240101_init/migration.sql",
+                "create table users (id uuid primary key);",
+            ),
+        ],
+        "DATA-MIGRATIONS",
+    ));
     none(&check(&[("app/views.py", "from .models import Order\n\ndef index(request):\n    return Order.objects.filter(user=request.user)[:10]\n"), ("app/migrations/0001_initial.py", "from django.db import migrations\n")], "DATA-MIGRATIONS"));
-    none(&check(&[("src/format.ts", "export const money = (n: number) => n.toFixed(2);\n")], "DATA-MIGRATIONS"));
+    none(&check(
+        &[(
+            "src/format.ts",
+            "export const money = (n: number) => n.toFixed(2);\n",
+        )],
+        "DATA-MIGRATIONS",
+    ));
 }
 
 #[test]
@@ -767,18 +988,32 @@ fn migrations_edited_after_later_ones_were_added() {
     repo.write(one, "create table projects (id uuid primary key);\n");
     repo.commit(&dev, 1_704_067_200, "init").unwrap();
     // Editing the newest migration before another exists is normal.
-    repo.write(one, "create table projects (id uuid primary key, name text);\n");
+    repo.write(
+        one,
+        "create table projects (id uuid primary key, name text);\n",
+    );
     repo.commit(&dev, 1_704_153_600, "name").unwrap();
-    repo.write(two, "create table tasks (id uuid primary key, project_id uuid references projects(id));\n");
+    repo.write(
+        two,
+        "create table tasks (id uuid primary key, project_id uuid references projects(id));\n",
+    );
     repo.commit(&dev, 1_706_745_600, "tasks").unwrap();
     repo.write(three, "alter table tasks add column due_at timestamptz;\n");
     repo.commit(&dev, 1_709_251_200, "due").unwrap();
-    repo.write(one, "create table projects (id uuid primary key, name text, archived boolean);\n");
-    repo.commit(&dev, 1_709_337_600, "add archived to init").unwrap();
+    repo.write(
+        one,
+        "create table projects (id uuid primary key, name text, archived boolean);\n",
+    );
+    repo.commit(&dev, 1_709_337_600, "add archived to init")
+        .unwrap();
     let findings = analyse_repo(repo.root(), "DATA-MIGRATIONS");
     assert_eq!(findings.len(), 1, "{}", show(&findings));
     assert_eq!(findings[0].path, one);
-    assert!(findings[0].message.contains("add archived to init"), "{}", findings[0].message);
+    assert!(
+        findings[0].message.contains("add archived to init"),
+        "{}",
+        findings[0].message
+    );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -800,7 +1035,11 @@ export async function POST(req: Request) {
     let findings = check(&[(path, route)], "DATA-TXN");
     let f = one_at(&findings, path, line(route, "prisma.order.create"));
     assert!(f.end_line >= line(route, "prisma.product.update"), "{f:?}");
-    assert!(f.message.contains("order") && f.message.contains("product"), "{}", f.message);
+    assert!(
+        f.message.contains("order") && f.message.contains("product"),
+        "{}",
+        f.message
+    );
     assert!(f.exposure.money, "orders touch money");
 }
 
@@ -874,7 +1113,10 @@ export async function touch(event: { project?: string }) {
   }
 }
 "#;
-    none(&check(&[("supabase/functions/webhook/index.ts", webhook)], "DATA-TXN"));
+    none(&check(
+        &[("supabase/functions/webhook/index.ts", webhook)],
+        "DATA-TXN",
+    ));
     let compensated = r#"import { supabase } from "@/lib/supabase";
 
 export async function createProject(orgId: string, name: string) {
@@ -912,7 +1154,11 @@ Deno.serve(async (req) => {
 "#;
     let path = "supabase/functions/reserve/index.ts";
     let findings = check(&[(path, code)], "DATA-TXN");
-    let f = one_at(&findings, path, line(code, "stock: product.stock - quantity"));
+    let f = one_at(
+        &findings,
+        path,
+        line(code, "stock: product.stock - quantity"),
+    );
     assert!(f.message.contains("products.stock"), "{}", f.message);
     let atomic = code.replace(
         r#"await supabaseAdmin.from("products").update({ stock: product.stock - quantity }).eq("id", productId);"#,
@@ -992,10 +1238,17 @@ def create_order(user_id: str, total: int):
 "#;
     let path = "api/orders.py";
     none(&check(&[(path, once)], "DATA-TXN"));
-    let twice = once.replace("    cur.execute(\"UPDATE users", "    conn.commit()\n    cur.execute(\"UPDATE users");
+    let twice = once.replace(
+        "    cur.execute(\"UPDATE users",
+        "    conn.commit()\n    cur.execute(\"UPDATE users",
+    );
     let findings = check(&[(path, &twice)], "DATA-TXN");
     assert_eq!(findings.len(), 1, "{}", show(&findings));
-    assert!(findings[0].message.contains("commits 2 times"), "{}", findings[0].message);
+    assert!(
+        findings[0].message.contains("commits 2 times"),
+        "{}",
+        findings[0].message
+    );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1027,7 +1280,12 @@ create table stripe_events (
     one_at(&findings, m, line(sql, "email text not null"));
     one_at(&findings, m, line(sql, "stripe_subscription_id"));
     one_at(&findings, m, line(sql, "stripe_event_id"));
-    assert_eq!(findings.len(), 3, "a price is shared by many subscriptions: {}", show(&findings));
+    assert_eq!(
+        findings.len(),
+        3,
+        "a price is shared by many subscriptions: {}",
+        show(&findings)
+    );
 }
 
 #[test]
@@ -1085,7 +1343,36 @@ create table public.reactions (
 "#;
     let findings = check(&[(m, sql)], "DATA-CONSTRAINTS");
     let f = one_at(&findings, m, line(sql, "post_id uuid not null,"));
-    assert!(f.message.contains("comments.post_id") && f.message.contains("FOREIGN KEY"), "{}", f.message);
+    assert!(
+        f.message.contains("comments.post_id") && f.message.contains("FOREIGN KEY"),
+        "{}",
+        f.message
+    );
+    assert_eq!(findings.len(), 1, "{}", show(&findings));
+}
+
+#[test]
+fn constraints_supabase_user_id_without_a_reference_to_auth_users() {
+    let m = "supabase/migrations/20240101000000_init.sql";
+    let sql = r#"create table public.profiles (
+  id uuid primary key references auth.users(id) on delete cascade,
+  full_name text
+);
+
+create table public.notes (
+  id uuid primary key default gen_random_uuid(),
+  user_id uuid not null,
+  body text
+);
+
+create table public.likes (
+  id uuid primary key default gen_random_uuid(),
+  user_id uuid not null references auth.users(id) on delete cascade
+);
+"#;
+    let findings = check(&[(m, sql)], "DATA-CONSTRAINTS");
+    let f = one_at(&findings, m, line(sql, "user_id uuid not null,"));
+    assert!(f.message.contains("auth.users"), "{}", f.message);
     assert_eq!(findings.len(), 1, "{}", show(&findings));
 }
 
@@ -1109,6 +1396,8 @@ model Post {
     one_at(&findings, path, line(schema, "email String"));
     one_at(&findings, path, line(schema, "userId   String"));
     assert_eq!(findings.len(), 2, "{}", show(&findings));
-    let fixed = schema.replace("email String", "email String @unique").replace("  userId   String\n", "");
+    let fixed = schema
+        .replace("email String", "email String @unique")
+        .replace("  userId   String\n", "");
     none(&check(&[(path, &fixed)], "DATA-CONSTRAINTS"));
 }

@@ -1742,6 +1742,9 @@ impl<'f, 't> Scanner<'f, 't> {
 
     /// Whether a chain is a network, email or SDK call, and which.
     fn io_kind(&self, chain: &Chain) -> Option<&'static str> {
+        if self.instance_write(chain).is_some() {
+            return Some("query");
+        }
         let first = self.call(chain.links[0]);
         let root = chain.base.split('.').next().unwrap_or("");
         let last = self.call(*chain.links.last()?).name;
@@ -1910,9 +1913,23 @@ impl<'f, 't> Scanner<'f, 't> {
             )
     }
 
+    /// A Django model instance saved or deleted: `order.save()`, `invoice.delete()`.
+    fn instance_write(&self, chain: &Chain) -> Option<&'t str> {
+        let django = self.python && self.file.text.contains("django");
+        let method = self.call(chain.links[0]).name;
+        let instance = is_identifier(&chain.base)
+            && chain.base != "self"
+            && chain
+                .base
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_lowercase());
+        (django && chain.links.len() == 1 && matches!(method, "save" | "delete") && instance)
+            .then_some(method)
+    }
+
     fn writes(&self, sites: &[(Site, usize)]) -> Vec<(u32, WriteStep, Node<'t>)> {
         let mut steps: Vec<(u32, WriteStep, Node<'t>)> = Vec::new();
-        let django = self.python && self.file.text.contains("django");
         for (site, family) in sites {
             // psycopg and SQLAlchemy sessions hold writes in one transaction until `commit()`.
             if !site.op.is_write()
@@ -1959,25 +1976,14 @@ impl<'f, 't> Scanner<'f, 't> {
                     chain.outer,
                 ));
             }
-            // Django model instances: `order.save()`, `invoice.delete()`.
-            if django
-                && chain.links.len() == 1
-                && matches!(names[0], "save" | "delete")
-                && is_identifier(&chain.base)
-                && chain.base != "self"
-                && chain
-                    .base
-                    .chars()
-                    .next()
-                    .is_some_and(|c| c.is_ascii_lowercase())
-            {
+            if let Some(method) = self.instance_write(chain) {
                 steps.push((
                     chain.scope,
                     WriteStep {
                         line: line_of(chain.outer),
                         end_line: end_line_of(chain.outer),
                         table: None,
-                        what: format!("{}.{}()", chain.base, names[0]),
+                        what: format!("{}.{method}()", chain.base),
                     },
                     chain.outer,
                 ));
@@ -2217,11 +2223,52 @@ fn push_column(out: &mut Vec<ColumnUse>, column: &str, line: u32, filter: Filter
 /// the network or an SDK (every site, loop call and write needs one of these).
 fn worth_scanning(text: &str) -> bool {
     const NEEDLES: &[&str] = &[
-        "from(", "table(", "prisma", "findMany", "findFirst", "findUnique", ".create(", ".update(", ".upsert(", ".delete(",
-        ".insert(", "query", "execute", "objects.", "select(", "sql", "knex", "fetch", "axios",
-        "ky.", "got(", "requests.", "httpx", "urlopen", ".send", "mail", "Mail", "stripe",
-        "openai", "anthropic", "s3", "redis", "kv.", "rpc(", "invoke(", "auth.admin", "signUp",
-        ".save(", "commit(", "Table(", "raw(", "twilio", "slack", "algolia", "pusher", "octokit",
+        "from(",
+        "table(",
+        "prisma",
+        "findMany",
+        "findFirst",
+        "findUnique",
+        ".create(",
+        ".update(",
+        ".upsert(",
+        ".delete(",
+        ".insert(",
+        "query",
+        "execute",
+        "objects.",
+        "select(",
+        "sql",
+        "knex",
+        "fetch",
+        "axios",
+        "ky.",
+        "got(",
+        "requests.",
+        "httpx",
+        "urlopen",
+        ".send",
+        "mail",
+        "Mail",
+        "stripe",
+        "openai",
+        "anthropic",
+        "s3",
+        "redis",
+        "kv.",
+        "rpc(",
+        "invoke(",
+        "auth.admin",
+        "signUp",
+        ".save(",
+        "commit(",
+        "Table(",
+        "raw(",
+        "twilio",
+        "slack",
+        "algolia",
+        "pusher",
+        "octokit",
         "firestore",
     ];
     NEEDLES.iter().any(|n| text.contains(n))
