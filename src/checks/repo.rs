@@ -665,7 +665,8 @@ fn replay_schema(files: &[(String, Lang)], read: &dyn Fn(&str) -> Option<String>
     state
 }
 
-/// SQL files that describe the schema: migrations and schema dumps, not seeds or queries.
+/// SQL files that describe the schema: migrations (drizzle-kit writes them to `drizzle/`) and
+/// schema dumps, not seeds or queries.
 pub fn is_migration_path(path: &str) -> bool {
     let lower = path.to_ascii_lowercase();
     let name = lower.rsplit('/').next().unwrap_or(&lower);
@@ -673,7 +674,9 @@ pub fn is_migration_path(path: &str) -> bool {
         && (lower.contains("migration")
             || name == "schema.sql"
             || name.ends_with("_schema.sql")
-            || lower.contains("/schema/"))
+            || lower.contains("/schema/")
+            || lower.starts_with("drizzle/")
+            || lower.contains("/drizzle/"))
 }
 
 /// Whether any package.json (not under node_modules) lists `package` as a dependency.
