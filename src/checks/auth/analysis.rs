@@ -117,13 +117,7 @@ impl Syntax {
                 span: Span::of(file, call),
                 callee: normalize_callee(file.text_of(callee)),
                 args_span: Span::of(file, args),
-                args: m
-                    .all("arg")
-                    .map(|a| Arg {
-                        span: Span::of(file, a),
-                        text: file.text_of(a).to_string(),
-                    })
-                    .collect(),
+                args: arguments(file, args, m.get("arg")),
             });
         }
         for m in file.matches("auth_decls") {
@@ -194,6 +188,25 @@ impl Syntax {
             .last()
             .map(|d| d.value.as_str())
     }
+}
+
+/// The direct arguments of a call: the argument list's named children (quantified captures
+/// stop at the first), or the template itself for a tagged template.
+fn arguments(file: &SourceFile, args: Node, single: Option<Node>) -> Vec<Arg> {
+    let nodes: Vec<Node> = match single {
+        Some(a) if a.id() == args.id() => vec![a],
+        _ => {
+            let mut cursor = args.walk();
+            args.named_children(&mut cursor).collect()
+        }
+    };
+    nodes
+        .into_iter()
+        .map(|a| Arg {
+            span: Span::of(file, a),
+            text: file.text_of(a).to_string(),
+        })
+        .collect()
 }
 
 /// What the handler's surroundings say about its names.

@@ -39,10 +39,9 @@ pub fn check_routes(index: &Index, out: &mut Vec<Draft>) {
         if data.is_empty() {
             continue;
         }
-        let kind = e.kind.map(|k| k.describe()).unwrap_or("endpoint");
         let gateway = gateway_note(index, site);
         let mut message = format!(
-            "{} ({kind}) {} with no authentication check",
+            "{} {} with no authentication check",
             site.label(),
             summary(index, site)
         );
