@@ -246,7 +246,7 @@ impl Detector for PrivilegedKeys {
                     d = d.fact(format!("line {line} builds a client with it"));
                 }
                 for p in &importers {
-                    d = d.related(*p, 0, format!("{p} imports this file into the client bundle"));
+                    d = d.related(*p, import_line(repo, p, &file.path), format!("{p} imports this file into the client bundle"));
                 }
                 out.push(d);
                 reported_key = true;
@@ -277,12 +277,26 @@ impl Detector for PrivilegedKeys {
                 .anchor(format!("privileged-client:{}", file.path))
                 .auth();
                 for p in &importers {
-                    d = d.related(*p, 0, format!("{p} imports it"));
+                    d = d.related(*p, import_line(repo, p, &file.path), format!("{p} imports it"));
                 }
                 out.push(d);
             }
         }
     }
+}
+
+/// The line where `importer` imports `target` (0 when it cannot be told).
+fn import_line(repo: &Repo, importer: &str, target: &str) -> u32 {
+    let name = target.rsplit('/').next().unwrap_or(target);
+    let stem = name.split('.').next().unwrap_or(name);
+    repo.file(importer)
+        .and_then(|f| {
+            f.imports.iter().find(|i| {
+                let last = i.specifier.trim_end_matches('/').rsplit('/').next().unwrap_or(&i.specifier);
+                last.split('.').next() == Some(stem)
+            })
+        })
+        .map_or(0, |i| i.line)
 }
 
 /// Files that end up in the browser: client files and everything they import, except modules
