@@ -300,7 +300,7 @@ app.get("/api/projects/:id", async (c) => {
   return c.json(project);
 });
 
-app.get("/public/projects/:id", async (c) => {
+app.get("/v1/projects/:id", async (c) => {
   const project = await db.query.projects.findFirst({ where: (p, { eq }) => eq(p.id, c.req.param("id")) });
   return c.json(project);
 });
@@ -1227,7 +1227,7 @@ def reindex(db=Depends(get_db), admin=Depends(require_admin)):
 "#;
     let f = check(&[("app/routers/dev.py", fastapi)], DANGER);
     assert_eq!(f.len(), 1, "{}", super::show(&f));
-    one_at(&f, "app/routers/dev.py", 11);
+    one_at(&f, "app/routers/dev.py", 10);
     let express = r#"import { Router } from "express";
 import { db } from "../db";
 

@@ -14,10 +14,8 @@
   arguments: (arguments
     .
     [(string) (template_string)] @route.path
-    (_)* @route.middleware
-    .
     [(arrow_function) (function_expression) (identifier) (member_expression) (call_expression)] @route.handler
-    .)) @route
+    .) @route.args) @route
 
 ; app.use(requireAuth), app.use("/api", requireAuth, apiRouter), app.route("/x", sub),
 ; fastify.register(plugin, { prefix }), fastify.addHook("onRequest", auth).
@@ -25,7 +23,7 @@
   function: (member_expression
     object: (_) @use.receiver
     property: (property_identifier) @use.verb)
-  arguments: (arguments (_)* @use.arg)) @use
+  arguments: (arguments) @use.args) @use
 
 ; export async function GET(req) {}, export default function handler(req, res) {}
 (export_statement

@@ -495,8 +495,10 @@ fn query_of(syn: &Syntax, chain: &Chain, resolve: &dyn Fn(&str, usize) -> Option
             filters,
         });
     }
-    // SQLAlchemy: session.query(Invoice).filter(Invoice.id == id), db.get(Invoice, id), select(Invoice).where(…)
-    if any_method(&["filter", "filter_by", "where"]) && any_method(&["query", "select", "execute", "scalars", "scalar"])
+    // SQLAlchemy: session.query(Invoice).filter(Invoice.id == id), db.get(Invoice, id),
+    // select(Invoice).where(…); Flask-SQLAlchemy Invoice.query.filter_by(…).
+    let model_query = root.starts_with(|c: char| c.is_ascii_uppercase()) && outer.callee.contains(".query.");
+    if any_method(&["filter", "filter_by", "where"]) && (any_method(&["query", "select", "execute", "scalars", "scalar"]) || model_query)
         || (matches!(method, "get" | "get_or_404") && outer.args.len() == 2 && SQL_ROOTS.contains(&root.as_str()))
     {
         let mut filters = Vec::new();
@@ -514,6 +516,7 @@ fn query_of(syn: &Syntax, chain: &Chain, resolve: &dyn Fn(&str, usize) -> Option
                     }
                 }
                 "query" | "select" => table = c.arg(0).unwrap_or_default().to_string(),
+                _ if model_query && table.is_empty() => table = root.clone(),
                 "get" | "get_or_404" if c.args.len() == 2 => {
                     table = c.arg(0).unwrap_or_default().to_string();
                     filters.push(("id".into(), c.args[1].text.clone(), c.args_span.line));
@@ -534,6 +537,28 @@ fn query_of(syn: &Syntax, chain: &Chain, resolve: &dyn Fn(&str, usize) -> Option
                 filters,
             });
         }
+    }
+    // Session work without filters: db.query(Invoice).all(), db.add(invoice), db.commit().
+    if (SQL_ROOTS.contains(&root.as_str()) || model_query)
+        && any_method(&["add", "commit", "flush", "refresh", "merge", "scalars", "bulk_save_objects"])
+        || model_query
+        || (SQL_ROOTS.contains(&root.as_str()) && chain.calls.iter().any(|c| c.method() == "query" && c.arg(0).is_some_and(|a| a.starts_with(|ch: char| ch.is_ascii_uppercase()))))
+    {
+        let table = chain
+            .calls
+            .iter()
+            .find(|c| matches!(c.method(), "query" | "add" | "delete" | "merge"))
+            .and_then(|c| c.arg(0))
+            .map(|a| a.split('(').next().unwrap_or(a).to_string())
+            .unwrap_or_else(|| if model_query { root.clone() } else { "rows".into() });
+        return Some(Query {
+            store: Store::Orm,
+            client: root,
+            table,
+            write: any_method(&["add", "commit", "delete", "merge", "flush", "bulk_save_objects"]),
+            line: outer.span.line,
+            filters: Vec::new(),
+        });
     }
     // Hand-written SQL: pool.query("… WHERE id = $1", [id]), cur.execute(f"… {org_id}"), sql`…${id}`
     let tagged = outer.callee == "sql" && outer.args.len() == 1;

@@ -29,7 +29,7 @@ pub fn check(index: &Index, scans: &[(&RepoFile, FileScan)], out: &mut Vec<Draft
         };
         let mut seen: HashSet<(String, String)> = HashSet::new();
         for c in &e.caches {
-            if words::mentions_identity(&c.key) || !seen.insert((c.cache.clone(), c.key.clone())) {
+            if words::key_identifies_caller(&c.key) || !seen.insert((c.cache.clone(), c.key.clone())) {
                 continue;
             }
             out.push(

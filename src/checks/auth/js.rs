@@ -188,8 +188,9 @@ pub fn scan(file: &SourceFile) -> Option<FileScan> {
                     head: file.lines(call).0,
                     ..Endpoint::default()
                 };
-                for mw in m.all("route.middleware") {
-                    let t = file.text_of(mw);
+                let args = m.get("route.args").map(children).unwrap_or_default();
+                for mw in args.iter().skip(1).take(args.len().saturating_sub(2)) {
+                    let t = file.text_of(*mw);
                     if is_auth_middleware(t) {
                         endpoint.auth.push(format!("{} middleware", short_name(t)));
                     }
@@ -212,7 +213,7 @@ pub fn scan(file: &SourceFile) -> Option<FileScan> {
             let verb = file.text_of(verb);
             if matches!(verb, "use" | "route" | "register" | "addHook" | "mount") {
                 let receiver = m.get("use.receiver").map(|r| normalize_callee(file.text_of(r))).unwrap_or_default();
-                let args: Vec<&str> = m.all("use.arg").map(|a| file.text_of(a)).collect();
+                let args: Vec<&str> = m.get("use.args").map(children).unwrap_or_default().into_iter().map(|a| file.text_of(a)).collect();
                 router_step(&mut scan, &bindings, &receiver, verb, &args, file.lines(call).0);
             }
         }
@@ -299,6 +300,12 @@ pub fn scan(file: &SourceFile) -> Option<FileScan> {
     }
     file_caches(file, &syn, &mut scan);
     (!scan.is_empty()).then_some(scan)
+}
+
+/// Named children of a node (an argument list's arguments).
+fn children(node: tree_sitter::Node) -> Vec<tree_sitter::Node> {
+    let mut cursor = node.walk();
+    node.named_children(&mut cursor).collect()
 }
 
 fn short_name(text: &str) -> String {
@@ -456,7 +463,7 @@ fn file_caches(file: &SourceFile, syn: &Syntax, scan: &mut FileScan) {
         let method = c.method();
         if c.callee.ends_with("unstable_cache") {
             let (Some(f), keys) = (c.arg(0), c.arg(1).unwrap_or("")) else { continue };
-            if takes_no_arguments(f) && words::mentions_identity(f) && !words::mentions_identity(keys) {
+            if takes_no_arguments(f) && words::mentions_identity(f) && !words::key_identifies_caller(keys) {
                 scan.caches.push(CacheUse {
                     line: c.span.line,
                     cache: "unstable_cache".into(),
@@ -475,7 +482,7 @@ fn file_caches(file: &SourceFile, syn: &Syntax, scan: &mut FileScan) {
             };
             let (Some(key), Some(fetcher)) = (key, fetcher) else { continue };
             let constant = quoted(&key).iter().fold(key.clone(), |k, q| k.replace(q.as_str(), "")).chars().all(|ch| !ch.is_ascii_alphanumeric());
-            if !constant || words::mentions_identity(&key) {
+            if !constant {
                 continue;
             }
             let identity = ["auth.getUser", "auth.getSession", "currentUser", "getSession", "session", "user", "profile"]

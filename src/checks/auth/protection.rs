@@ -156,8 +156,10 @@ impl<'r> Index<'r> {
     /// (`app.use("/api", requireAuth, router)`, `include_router(r, dependencies=[…])`).
     fn mounted_behind(&self, site: &Site) -> Option<String> {
         let path = site.file.path.as_str();
-        for importer in self.repo.importers_of(path) {
-            let Some(scan) = self.scans.get(importer) else { continue };
+        // By module path, not import edges: `from app.routers import invoices` is an edge to
+        // the package, not to the module it names.
+        for (importer, scan) in self.scans.iter().filter(|(_, s)| !s.mounts.is_empty()) {
+            let importer = *importer;
             for m in &scan.mounts {
                 if !mount_targets(m.source.as_deref(), &m.target, path) {
                     continue;
@@ -296,7 +298,8 @@ pub fn middleware_covers(mw: &NextMiddleware, url: &str) -> bool {
 }
 
 fn prefix_of(prefix: &str, path: &str) -> bool {
-    !prefix.contains(['(', ':', '*']) && (path == prefix || path.starts_with(&format!("{}/", prefix.trim_end_matches('/'))))
+    let p = prefix.trim_end_matches('/');
+    !p.is_empty() && !prefix.contains(['(', ':', '*']) && (path == p || path.starts_with(&format!("{p}/")))
 }
 
 /// A concrete path for a route with dynamic segments (`/api/x/[id]` → `/api/x/x1`).

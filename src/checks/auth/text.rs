@@ -103,6 +103,52 @@ pub fn reads_request(text: &str) -> bool {
     .is_match(text)
 }
 
+/// The parts of an expression that are not literal text: identifiers outside strings and the
+/// interpolations inside them (`` `stats:${user.id}` `` → `user.id`; `"user-stats"` → ``).
+pub fn dynamic_parts(text: &str) -> String {
+    let mut out = String::new();
+    let mut quote: Option<char> = None;
+    let mut depth = 0usize;
+    let chars: Vec<char> = text.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        match quote {
+            None => {
+                if matches!(c, '"' | '\'' | '`') {
+                    quote = Some(c);
+                    out.push(' ');
+                } else {
+                    out.push(c);
+                }
+            }
+            Some(q) if depth == 0 => {
+                if c == q {
+                    quote = None;
+                } else if c == '{' && (q != '`' || i > 0 && chars[i - 1] == '$') {
+                    depth = 1;
+                    out.push(' ');
+                }
+            }
+            Some(_) => {
+                if c == '{' {
+                    depth += 1;
+                } else if c == '}' {
+                    depth -= 1;
+                    if depth == 0 {
+                        out.push(' ');
+                        i += 1;
+                        continue;
+                    }
+                }
+                out.push(c);
+            }
+        }
+        i += 1;
+    }
+    out
+}
+
 /// The expression mentions one of `names` as a word.
 pub fn mentions_any(text: &str, names: &HashSet<String>) -> bool {
     !names.is_empty() && words(text).any(|w| names.contains(w))
@@ -300,6 +346,14 @@ mod tests {
         assert_eq!(bound_names("{ inviteId, token = \"x\" }"), ["inviteId", "token"]);
         assert_eq!(bound_names("id"), ["id"]);
         assert_eq!(elements("[a, f(b, c), 'x,y']"), ["a", "f(b, c)", "'x,y'"]);
+    }
+
+    #[test]
+    fn dynamic_parts_of_keys() {
+        assert_eq!(dynamic_parts("\"user-stats\"").trim(), "");
+        assert_eq!(dynamic_parts("`stats:${user.id}`").trim(), "user.id");
+        assert_eq!(dynamic_parts("[\"profile\", user?.id]").replace(' ', ""), "[,user?.id]");
+        assert_eq!(dynamic_parts("f\"dash:{current_user.id}\"").trim(), "f  current_user.id");
     }
 
     #[test]

@@ -216,6 +216,11 @@ pub fn mentions_identity(text: &str) -> bool {
     has(&tokens(text), IDENTITY_WORDS)
 }
 
+/// A cache key that varies with the caller: an identity word outside its literal text.
+pub fn key_identifies_caller(key: &str) -> bool {
+    mentions_identity(&super::text::dynamic_parts(key))
+}
+
 /// Roles or permissions checked in a handler: strong authentication for admin endpoints.
 pub fn is_role_check_text(text: &str) -> bool {
     let lower = text.to_ascii_lowercase();
