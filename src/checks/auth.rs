@@ -26,7 +26,11 @@ use super::{keep, Detector, Draft, Repo, RepoFile, SourceFile};
 use crate::lang::Lang;
 
 pub(super) fn detectors() -> Vec<Box<dyn Detector>> {
-    vec![Box::new(Endpoints), Box::new(RowLevelSecurity), Box::new(keys::PrivilegedKeys)]
+    vec![
+        Box::new(Endpoints),
+        Box::new(RowLevelSecurity),
+        Box::new(keys::PrivilegedKeys),
+    ]
 }
 
 struct Endpoints;

@@ -40,14 +40,25 @@ fn route_edge_function_with_service_role_and_no_auth() {
     let f = check(
         &[
             ("supabase/config.toml", CONFIG_NO_JWT),
-            ("supabase/functions/_shared/supabaseAdmin.ts", SUPABASE_ADMIN),
+            (
+                "supabase/functions/_shared/supabaseAdmin.ts",
+                SUPABASE_ADMIN,
+            ),
             ("supabase/functions/delete-project/index.ts", DELETE_PROJECT),
         ],
         ROUTE,
     );
     let finding = one_at(&f, "supabase/functions/delete-project/index.ts", 4);
-    assert!(finding.message.contains("delete-project"), "{}", finding.message);
-    assert!(finding.message.contains("verify_jwt = false"), "{}", finding.message);
+    assert!(
+        finding.message.contains("delete-project"),
+        "{}",
+        finding.message
+    );
+    assert!(
+        finding.message.contains("verify_jwt = false"),
+        "{}",
+        finding.message
+    );
     assert!(finding.message.contains("projects"), "{}", finding.message);
     assert_eq!(finding.confidence, plumb::checks::Confidence::High);
     assert!(finding.exposure.data_write);
@@ -65,7 +76,10 @@ fn route_edge_function_that_verifies_the_caller_is_fine() {
     none(&check(
         &[
             ("supabase/config.toml", CONFIG_NO_JWT),
-            ("supabase/functions/_shared/supabaseAdmin.ts", SUPABASE_ADMIN),
+            (
+                "supabase/functions/_shared/supabaseAdmin.ts",
+                SUPABASE_ADMIN,
+            ),
             ("supabase/functions/delete-project/index.ts", &with_auth),
         ],
         ROUTE,
@@ -84,14 +98,20 @@ Deno.serve(async (req) => {
   return new Response(JSON.stringify(data));
 });
 "#;
-    none(&check(&[("supabase/functions/list-projects/index.ts", user_client)], ROUTE));
+    none(&check(
+        &[("supabase/functions/list-projects/index.ts", user_client)],
+        ROUTE,
+    ));
 }
 
 #[test]
 fn route_edge_function_behind_the_default_gateway_check_is_still_reported() {
     let f = check(
         &[
-            ("supabase/functions/_shared/supabaseAdmin.ts", SUPABASE_ADMIN),
+            (
+                "supabase/functions/_shared/supabaseAdmin.ts",
+                SUPABASE_ADMIN,
+            ),
             ("supabase/functions/delete-project/index.ts", DELETE_PROJECT),
         ],
         ROUTE,
@@ -118,9 +138,16 @@ export async function GET(req: Request, { params }: { params: { id: string } }) 
 
 #[test]
 fn route_next_app_route_without_session() {
-    let f = check(&[("app/api/invoices/[id]/route.ts", NEXT_INVOICE_ROUTE)], ROUTE);
+    let f = check(
+        &[("app/api/invoices/[id]/route.ts", NEXT_INVOICE_ROUTE)],
+        ROUTE,
+    );
     let finding = one_at(&f, "app/api/invoices/[id]/route.ts", 4);
-    assert!(finding.message.contains("GET /api/invoices/[id]"), "{}", finding.message);
+    assert!(
+        finding.message.contains("GET /api/invoices/[id]"),
+        "{}",
+        finding.message
+    );
     assert!(finding.message.contains("invoice"), "{}", finding.message);
 }
 
@@ -142,7 +169,10 @@ export async function GET(req: Request, { params }: { params: { id: string } }) 
   return NextResponse.json(invoice);
 }
 "#;
-    none(&check(&[("app/api/invoices/[id]/route.ts", protected)], ROUTE));
+    none(&check(
+        &[("app/api/invoices/[id]/route.ts", protected)],
+        ROUTE,
+    ));
 }
 
 #[test]
@@ -216,7 +246,10 @@ export async function DELETE(req: Request, { params }: { params: { id: string } 
   return new Response(null, { status: 204 });
 }
 "#;
-    none(&check(&[("src/app/api/invoices/[id]/route.ts", clerk)], ROUTE));
+    none(&check(
+        &[("src/app/api/invoices/[id]/route.ts", clerk)],
+        ROUTE,
+    ));
 }
 
 const EXPRESS_ROUTES: &str = r#"import { Router } from "express";
@@ -247,7 +280,10 @@ app.listen(3000);
         &[
             ("src/server.ts", server),
             ("src/routes/invoices.ts", EXPRESS_ROUTES),
-            ("src/db.ts", "import { Pool } from \"pg\";\nexport const pool = new Pool();\n"),
+            (
+                "src/db.ts",
+                "import { Pool } from \"pg\";\nexport const pool = new Pool();\n",
+            ),
         ],
         ROUTE,
     ));
@@ -267,7 +303,10 @@ app.listen(3000);
         &[
             ("src/server.ts", server),
             ("src/routes/invoices.ts", EXPRESS_ROUTES),
-            ("src/db.ts", "import { Pool } from \"pg\";\nexport const pool = new Pool();\n"),
+            (
+                "src/db.ts",
+                "import { Pool } from \"pg\";\nexport const pool = new Pool();\n",
+            ),
         ],
         ROUTE,
     );
@@ -339,7 +378,11 @@ def health():
 fn route_fastapi_without_a_user_dependency() {
     let f = check(&[("app/main.py", FASTAPI_APP)], ROUTE);
     let finding = one_at(&f, "app/main.py", 12);
-    assert!(finding.message.contains("/projects/{project_id}"), "{}", finding.message);
+    assert!(
+        finding.message.contains("/projects/{project_id}"),
+        "{}",
+        finding.message
+    );
 }
 
 #[test]
@@ -376,12 +419,18 @@ app = FastAPI()
 app.include_router(invoices.router, dependencies=[Depends(get_current_active_user)])
 "#;
     none(&check(
-        &[("app/main.py", main), ("app/routers/invoices.py", &unguarded)],
+        &[
+            ("app/main.py", main),
+            ("app/routers/invoices.py", &unguarded),
+        ],
         ROUTE,
     ));
     let open_main = main.replace(", dependencies=[Depends(get_current_active_user)]", "");
     let f = check(
-        &[("app/main.py", &open_main), ("app/routers/invoices.py", &unguarded)],
+        &[
+            ("app/main.py", &open_main),
+            ("app/routers/invoices.py", &unguarded),
+        ],
         ROUTE,
     );
     one_at(&f, "app/routers/invoices.py", 10);
@@ -407,7 +456,10 @@ fn route_django_view_without_login_required() {
 
 #[test]
 fn route_django_login_required_and_drf_permissions_are_fine() {
-    let decorated = DJANGO_VIEWS.replace("\ndef invoice_detail", "\n@login_required\ndef invoice_detail");
+    let decorated = DJANGO_VIEWS.replace(
+        "\ndef invoice_detail",
+        "\n@login_required\ndef invoice_detail",
+    );
     none(&check(&[("billing/views.py", &decorated)], ROUTE));
     let drf = r#"from rest_framework import permissions, viewsets
 
@@ -442,7 +494,10 @@ def get_invoice(invoice_id):
 "#;
     let f = check(&[("app/invoices.py", flask)], ROUTE);
     one_at(&f, "app/invoices.py", 10);
-    let protected = flask.replace("@bp.route(\"/invoices/<int:invoice_id>\")\n", "@bp.route(\"/invoices/<int:invoice_id>\")\n@login_required\n");
+    let protected = flask.replace(
+        "@bp.route(\"/invoices/<int:invoice_id>\")\n",
+        "@bp.route(\"/invoices/<int:invoice_id>\")\n@login_required\n",
+    );
     none(&check(&[("app/invoices.py", &protected)], ROUTE));
 }
 
@@ -508,7 +563,11 @@ export async function deleteProject(id: string) {
 "#;
     let f = check(&[("app/projects/actions.ts", action)], ROUTE);
     let finding = one_at(&f, "app/projects/actions.ts", 6);
-    assert!(finding.message.contains("deleteProject"), "{}", finding.message);
+    assert!(
+        finding.message.contains("deleteProject"),
+        "{}",
+        finding.message
+    );
     let with_auth = action.replace(
         "export async function deleteProject(id: string) {\n",
         "export async function deleteProject(id: string) {\n  const session = await auth();\n  if (!session) throw new Error(\"Unauthorized\");\n",
@@ -538,7 +597,10 @@ export async function GET() {
 "#;
     none(&check(
         &[
-            ("tsconfig.json", "{ \"compilerOptions\": { \"paths\": { \"@/*\": [\"./src/*\"] } } }"),
+            (
+                "tsconfig.json",
+                "{ \"compilerOptions\": { \"paths\": { \"@/*\": [\"./src/*\"] } } }",
+            ),
             ("src/lib/session.ts", helper),
             ("src/app/api/projects/route.ts", route),
         ],
@@ -581,7 +643,10 @@ export async function GET(req: Request, { params }: { params: { id: string } }) 
   return Response.json(invoice);
 }
 "#;
-    none(&check(&[("app/api/invoices/[id]/route.ts", scoped)], TENANT));
+    none(&check(
+        &[("app/api/invoices/[id]/route.ts", scoped)],
+        TENANT,
+    ));
     let checked = r#"import { auth } from "@/auth";
 import { prisma } from "@/lib/prisma";
 
@@ -595,7 +660,10 @@ export async function GET(req: Request, { params }: { params: { id: string } }) 
   return Response.json(invoice);
 }
 "#;
-    none(&check(&[("app/api/invoices/[id]/route.ts", checked)], TENANT));
+    none(&check(
+        &[("app/api/invoices/[id]/route.ts", checked)],
+        TENANT,
+    ));
 }
 
 const PROJECTS_SQL: &str = r#"create table public.projects (
@@ -625,22 +693,44 @@ Deno.serve(async (req) => {
 fn tenant_user_client_depends_on_the_tables_rls() {
     none(&check(
         &[
-            ("supabase/migrations/20250101000000_projects.sql", PROJECTS_SQL),
-            ("supabase/migrations/20250102000000_projects_rls.sql", PROJECTS_RLS),
-            ("supabase/functions/get-project/index.ts", USER_CLIENT_FUNCTION),
+            (
+                "supabase/migrations/20250101000000_projects.sql",
+                PROJECTS_SQL,
+            ),
+            (
+                "supabase/migrations/20250102000000_projects_rls.sql",
+                PROJECTS_RLS,
+            ),
+            (
+                "supabase/functions/get-project/index.ts",
+                USER_CLIENT_FUNCTION,
+            ),
         ],
         TENANT,
     ));
     let f = check(
         &[
-            ("supabase/migrations/20250101000000_projects.sql", PROJECTS_SQL),
-            ("supabase/functions/get-project/index.ts", USER_CLIENT_FUNCTION),
+            (
+                "supabase/migrations/20250101000000_projects.sql",
+                PROJECTS_SQL,
+            ),
+            (
+                "supabase/functions/get-project/index.ts",
+                USER_CLIENT_FUNCTION,
+            ),
         ],
         TENANT,
     );
     let finding = one_at(&f, "supabase/functions/get-project/index.ts", 10);
-    assert!(finding.message.contains("row-level security"), "{}", finding.message);
-    assert_eq!(finding.evidence.related[0].path, "supabase/migrations/20250101000000_projects.sql");
+    assert!(
+        finding.message.contains("row-level security"),
+        "{}",
+        finding.message
+    );
+    assert_eq!(
+        finding.evidence.related[0].path,
+        "supabase/migrations/20250101000000_projects.sql"
+    );
 }
 
 #[test]
@@ -760,20 +850,30 @@ Deno.serve(async (req) => {
 "#;
     let f = check(
         &[
-            ("supabase/functions/_shared/supabaseAdmin.ts", SUPABASE_ADMIN),
+            (
+                "supabase/functions/_shared/supabaseAdmin.ts",
+                SUPABASE_ADMIN,
+            ),
             ("supabase/functions/org-invoices/index.ts", from_body),
         ],
         TENANT,
     );
     let finding = one_at(&f, "supabase/functions/org-invoices/index.ts", 8);
-    assert!(finding.message.contains("org_id taken from the request"), "{}", finding.message);
+    assert!(
+        finding.message.contains("org_id taken from the request"),
+        "{}",
+        finding.message
+    );
     let with_membership = from_body.replace(
         "  const { data } = await supabaseAdmin",
         "  const { data: member } = await supabaseAdmin.from(\"memberships\").select(\"id\").eq(\"user_id\", user.id).eq(\"org_id\", orgId).single();\n  if (!member) return new Response(\"Forbidden\", { status: 403 });\n  const { data } = await supabaseAdmin",
     );
     none(&check(
         &[
-            ("supabase/functions/_shared/supabaseAdmin.ts", SUPABASE_ADMIN),
+            (
+                "supabase/functions/_shared/supabaseAdmin.ts",
+                SUPABASE_ADMIN,
+            ),
             ("supabase/functions/org-invoices/index.ts", &with_membership),
         ],
         TENANT,
@@ -782,7 +882,10 @@ Deno.serve(async (req) => {
 
 #[test]
 fn tenant_unauthenticated_routes_are_left_to_auth_route() {
-    none(&check(&[("app/api/invoices/[id]/route.ts", NEXT_INVOICE_ROUTE)], TENANT));
+    none(&check(
+        &[("app/api/invoices/[id]/route.ts", NEXT_INVOICE_ROUTE)],
+        TENANT,
+    ));
 }
 
 // ---------------------------------------------------------------- AUTH-RLS
@@ -796,9 +899,16 @@ const NOTES: &str = r#"create table public.notes (
 
 #[test]
 fn rls_missing_on_a_customer_table() {
-    let f = check(&[("supabase/migrations/20250101000000_notes.sql", NOTES)], RLS);
+    let f = check(
+        &[("supabase/migrations/20250101000000_notes.sql", NOTES)],
+        RLS,
+    );
     let finding = one_at(&f, "supabase/migrations/20250101000000_notes.sql", 1);
-    assert!(finding.message.contains("public.notes"), "{}", finding.message);
+    assert!(
+        finding.message.contains("public.notes"),
+        "{}",
+        finding.message
+    );
 }
 
 #[test]
@@ -884,7 +994,11 @@ export default router;
     let f = check(&[("src/routes/dashboard.ts", route)], CACHE);
     assert_eq!(f.len(), 1, "{}", super::show(&f));
     let finding = one_at(&f, "src/routes/dashboard.ts", 10);
-    assert!(finding.message.contains("\"dashboard\""), "{}", finding.message);
+    assert!(
+        finding.message.contains("\"dashboard\""),
+        "{}",
+        finding.message
+    );
 }
 
 #[test]
@@ -928,7 +1042,10 @@ export async function GET() {
 "#;
     let f = check(&[("app/api/invoices/route.ts", route)], CACHE);
     one_at(&f, "app/api/invoices/route.ts", 9);
-    let private = route.replace("public, s-maxage=60, stale-while-revalidate=300", "private, no-store");
+    let private = route.replace(
+        "public, s-maxage=60, stale-while-revalidate=300",
+        "private, no-store",
+    );
     none(&check(&[("app/api/invoices/route.ts", &private)], CACHE));
     let pricing = "import { db } from \"@/lib/db\";\n\nexport async function GET() {\n  const plans = await db.plan.findMany();\n  return Response.json(plans, { headers: { \"Cache-Control\": \"public, s-maxage=3600\" } });\n}\n";
     none(&check(&[("app/api/plans/route.ts", pricing)], CACHE));
@@ -1014,7 +1131,10 @@ export async function signOut() {
 }
 "#;
     none(&check(
-        &[("src/hooks/useProfile.ts", PROFILE_HOOK), ("src/lib/auth.ts", sign_out)],
+        &[
+            ("src/hooks/useProfile.ts", PROFILE_HOOK),
+            ("src/lib/auth.ts", sign_out),
+        ],
         CACHE,
     ));
     let keyed = r#"import { useQuery } from "@tanstack/react-query";
@@ -1055,7 +1175,10 @@ def dashboard():
 "#;
     let f = check(&[("app/dashboard.py", flask)], CACHE);
     one_at(&f, "app/dashboard.py", 12);
-    let keyed = flask.replace("@cache.cached(timeout=60)", "@cache.cached(timeout=60, make_cache_key=lambda: f\"dash:{current_user.id}\")");
+    let keyed = flask.replace(
+        "@cache.cached(timeout=60)",
+        "@cache.cached(timeout=60, make_cache_key=lambda: f\"dash:{current_user.id}\")",
+    );
     none(&check(&[("app/dashboard.py", &keyed)], CACHE));
 }
 
@@ -1074,18 +1197,37 @@ fn client_file(key: &str) -> String {
 #[test]
 fn priv_key_service_role_jwt_in_client_code() {
     let file = client_file(SERVICE_JWT);
-    let f = check(&[("package.json", VITE_PACKAGE), ("src/integrations/supabase/client.ts", &file)], KEY);
+    let f = check(
+        &[
+            ("package.json", VITE_PACKAGE),
+            ("src/integrations/supabase/client.ts", &file),
+        ],
+        KEY,
+    );
     let finding = one_at(&f, "src/integrations/supabase/client.ts", 5);
-    assert!(finding.message.contains("service_role"), "{}", finding.message);
+    assert!(
+        finding.message.contains("service_role"),
+        "{}",
+        finding.message
+    );
     assert!(!finding.message.contains(SERVICE_JWT) && !finding.message.contains("oJXyD5OVZQz5"));
     let excerpt = finding.evidence.excerpt.as_ref().unwrap().lines.join("\n");
-    assert!(!excerpt.contains("oJXyD5OVZQz5OAuO2yJKaySKHpJOj9CuLhqUkqMwXxg"), "{excerpt}");
+    assert!(
+        !excerpt.contains("oJXyD5OVZQz5OAuO2yJKaySKHpJOj9CuLhqUkqMwXxg"),
+        "{excerpt}"
+    );
 }
 
 #[test]
 fn priv_key_anon_key_in_client_code_is_expected() {
     let file = client_file(ANON_JWT);
-    none(&check(&[("package.json", VITE_PACKAGE), ("src/integrations/supabase/client.ts", &file)], KEY));
+    none(&check(
+        &[
+            ("package.json", VITE_PACKAGE),
+            ("src/integrations/supabase/client.ts", &file),
+        ],
+        KEY,
+    ));
 }
 
 #[test]
@@ -1105,7 +1247,11 @@ export function CheckoutButton() {
     let f = check(&[("components/CheckoutButton.tsx", checkout)], KEY);
     assert_eq!(f.len(), 1, "{}", super::show(&f));
     let finding = one_at(&f, "components/CheckoutButton.tsx", 7);
-    assert!(finding.message.contains("Stripe live secret key"), "{}", finding.message);
+    assert!(
+        finding.message.contains("Stripe live secret key"),
+        "{}",
+        finding.message
+    );
 }
 
 #[test]
@@ -1123,9 +1269,16 @@ fn priv_key_public_prefixed_secrets() {
     let component = "\"use client\";\n\nimport Stripe from \"stripe\";\n\nexport const stripe = new Stripe(process.env.NEXT_PUBLIC_STRIPE_SECRET_KEY!);\n";
     let f = check(&[("components/billing/stripe.ts", component), ("components/billing/Pay.tsx", "\"use client\";\nimport { stripe } from \"./stripe\";\nexport function Pay() { return <button onClick={() => stripe}>Pay</button>; }\n")], KEY);
     let finding = one_at(&f, "components/billing/stripe.ts", 5);
-    assert!(finding.message.contains("NEXT_PUBLIC_STRIPE_SECRET_KEY"), "{}", finding.message);
+    assert!(
+        finding.message.contains("NEXT_PUBLIC_STRIPE_SECRET_KEY"),
+        "{}",
+        finding.message
+    );
     let publishable = "\"use client\";\n\nimport { loadStripe } from \"@stripe/stripe-js\";\n\nexport const stripePromise = loadStripe(process.env.NEXT_PUBLIC_STRIPE_PUBLISHABLE_KEY!);\n";
-    none(&check(&[("components/billing/stripe.ts", publishable)], KEY));
+    none(&check(
+        &[("components/billing/stripe.ts", publishable)],
+        KEY,
+    ));
 }
 
 const ADMIN_MODULE: &str = r#"import { createClient } from "@supabase/supabase-js";
@@ -1141,14 +1294,20 @@ fn priv_key_service_role_client_imported_by_client_code() {
     let panel = "\"use client\";\n\nimport { supabaseAdmin } from \"@/lib/supabase-admin\";\n\nexport function UsersPanel() {\n  const load = () => supabaseAdmin.from(\"profiles\").select(\"*\");\n  return <button onClick={load}>Load</button>;\n}\n";
     let f = check(
         &[
-            ("tsconfig.json", "{ \"compilerOptions\": { \"paths\": { \"@/*\": [\"./src/*\"] } } }"),
+            (
+                "tsconfig.json",
+                "{ \"compilerOptions\": { \"paths\": { \"@/*\": [\"./src/*\"] } } }",
+            ),
             ("src/lib/supabase-admin.ts", ADMIN_MODULE),
             ("src/components/UsersPanel.tsx", panel),
         ],
         KEY,
     );
     let finding = one_at(&f, "src/lib/supabase-admin.ts", 3);
-    assert_eq!(finding.evidence.related[0].path, "src/components/UsersPanel.tsx");
+    assert_eq!(
+        finding.evidence.related[0].path,
+        "src/components/UsersPanel.tsx"
+    );
     assert_eq!(finding.evidence.related[0].line, 3);
 }
 
@@ -1158,8 +1317,14 @@ fn priv_key_service_role_client_used_by_server_code_only_is_fine() {
     let page = "import { supabaseAdmin } from \"@/lib/supabase-admin\";\n\nexport default async function AdminPage() {\n  const { data } = await supabaseAdmin.from(\"profiles\").select(\"id\");\n  return <pre>{JSON.stringify(data)}</pre>;\n}\n";
     none(&check(
         &[
-            ("package.json", "{ \"dependencies\": { \"next\": \"14.2.3\", \"react\": \"^18\" } }"),
-            ("tsconfig.json", "{ \"compilerOptions\": { \"paths\": { \"@/*\": [\"./src/*\"] } } }"),
+            (
+                "package.json",
+                "{ \"dependencies\": { \"next\": \"14.2.3\", \"react\": \"^18\" } }",
+            ),
+            (
+                "tsconfig.json",
+                "{ \"compilerOptions\": { \"paths\": { \"@/*\": [\"./src/*\"] } } }",
+            ),
             ("src/lib/supabase-admin.ts", ADMIN_MODULE),
             ("src/app/api/users/route.ts", route),
             ("src/app/admin/page.tsx", page),
@@ -1185,7 +1350,11 @@ export async function POST(req: Request) {
 "#;
     let f = check(&[("app/api/make-admin/route.ts", route)], DANGER);
     let finding = one_at(&f, "app/api/make-admin/route.ts", 8);
-    assert!(finding.message.contains("any signed-in user"), "{}", finding.message);
+    assert!(
+        finding.message.contains("any signed-in user"),
+        "{}",
+        finding.message
+    );
     let checked = route.replace(
         "  const { email } = await req.json();",
         "  if (session.user.role !== \"admin\") return new Response(\"Forbidden\", { status: 403 });\n  const { email } = await req.json();",

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use tree_sitter::Node;
 
-use super::model::{CacheUse, DataUse, Danger, Endpoint, Record, Store};
+use super::model::{CacheUse, Danger, DataUse, Endpoint, Record, Store};
 use super::text::{self, literal};
 use super::words;
 use crate::checks::roles::normalize_callee;
@@ -110,7 +110,9 @@ impl Syntax {
     pub fn collect(file: &SourceFile) -> Syntax {
         let mut s = Syntax::default();
         for m in file.matches("auth_calls") {
-            let (Some(call), Some(callee), Some(args)) = (m.get("call"), m.get("callee"), m.get("args")) else {
+            let (Some(call), Some(callee), Some(args)) =
+                (m.get("call"), m.get("callee"), m.get("args"))
+            else {
                 continue;
             };
             s.calls.push(Call {
@@ -121,7 +123,9 @@ impl Syntax {
             });
         }
         for m in file.matches("auth_decls") {
-            let (Some(decl), Some(name), Some(value)) = (m.get("decl"), m.get("name"), m.get("value")) else {
+            let (Some(decl), Some(name), Some(value)) =
+                (m.get("decl"), m.get("name"), m.get("value"))
+            else {
                 continue;
             };
             s.decls.push(Decl {
@@ -130,9 +134,15 @@ impl Syntax {
                 value: file.text_of(value).to_string(),
             });
         }
-        let pair_query = if file.lang == crate::lang::Lang::Python { "auth_kwargs" } else { "auth_objects" };
+        let pair_query = if file.lang == crate::lang::Lang::Python {
+            "auth_kwargs"
+        } else {
+            "auth_objects"
+        };
         for m in file.matches(pair_query) {
-            if let (Some(pair), Some(key), Some(value)) = (m.get("pair"), m.get("key"), m.get("value")) {
+            if let (Some(pair), Some(key), Some(value)) =
+                (m.get("pair"), m.get("key"), m.get("value"))
+            {
                 let key = file.text_of(key);
                 s.pairs.push(Pair {
                     span: Span::of(file, pair),
@@ -158,7 +168,11 @@ impl Syntax {
                 });
             }
         }
-        let function_query = if file.lang == crate::lang::Lang::Python { "auth_endpoints" } else { "auth_functions" };
+        let function_query = if file.lang == crate::lang::Lang::Python {
+            "auth_endpoints"
+        } else {
+            "auth_functions"
+        };
         for m in file.matches(function_query) {
             if let (Some(f), Some(name)) = (m.get("function"), m.get("name")) {
                 let span = Span::of(file, f);
@@ -223,35 +237,119 @@ pub struct Context {
 }
 
 const BUILTIN_ROOTS: &[&str] = &[
-    "Array", "Buffer", "Object", "Promise", "Observable", "Rx", "Readable", "Stream", "Set", "Map",
-    "Uint8Array", "String", "Number", "JSON", "Math", "Date", "console", "Intl", "Reflect", "Symbol",
+    "Array",
+    "Buffer",
+    "Object",
+    "Promise",
+    "Observable",
+    "Rx",
+    "Readable",
+    "Stream",
+    "Set",
+    "Map",
+    "Uint8Array",
+    "String",
+    "Number",
+    "JSON",
+    "Math",
+    "Date",
+    "console",
+    "Intl",
+    "Reflect",
+    "Symbol",
 ];
 const PRISMA_METHODS: &[&str] = &[
-    "findUnique", "findUniqueOrThrow", "findFirst", "findFirstOrThrow", "findMany", "update",
-    "updateMany", "delete", "deleteMany", "upsert", "count", "aggregate",
+    "findUnique",
+    "findUniqueOrThrow",
+    "findFirst",
+    "findFirstOrThrow",
+    "findMany",
+    "update",
+    "updateMany",
+    "delete",
+    "deleteMany",
+    "upsert",
+    "count",
+    "aggregate",
 ];
 const MONGOOSE_METHODS: &[&str] = &[
-    "findById", "findByIdAndUpdate", "findByIdAndDelete", "findByIdAndRemove", "findOne",
-    "findOneAndUpdate", "findOneAndDelete", "updateOne", "deleteOne",
+    "findById",
+    "findByIdAndUpdate",
+    "findByIdAndDelete",
+    "findByIdAndRemove",
+    "findOne",
+    "findOneAndUpdate",
+    "findOneAndDelete",
+    "updateOne",
+    "deleteOne",
 ];
 const SQL_METHODS: &[&str] = &[
-    "query", "execute", "executemany", "raw", "$queryRaw", "$queryRawUnsafe", "$executeRaw",
-    "$executeRawUnsafe", "unsafe", "many", "one", "oneOrNone", "manyOrNone", "any", "none",
-    "fetch", "fetchrow", "fetchval", "fetchone", "fetchall",
+    "query",
+    "execute",
+    "executemany",
+    "raw",
+    "$queryRaw",
+    "$queryRawUnsafe",
+    "$executeRaw",
+    "$executeRawUnsafe",
+    "unsafe",
+    "many",
+    "one",
+    "oneOrNone",
+    "manyOrNone",
+    "any",
+    "none",
+    "fetch",
+    "fetchrow",
+    "fetchval",
+    "fetchone",
+    "fetchall",
 ];
 const SQL_ROOTS: &[&str] = &[
-    "pool", "client", "db", "sql", "conn", "connection", "pg", "knex", "prisma", "database", "tx",
-    "cur", "cursor", "session", "engine",
+    "pool",
+    "client",
+    "db",
+    "sql",
+    "conn",
+    "connection",
+    "pg",
+    "knex",
+    "prisma",
+    "database",
+    "tx",
+    "cur",
+    "cursor",
+    "session",
+    "engine",
 ];
 const WRITE_METHODS: &[&str] = &[
-    "insert", "update", "upsert", "delete", "updateMany", "deleteMany", "findByIdAndUpdate",
-    "findByIdAndDelete", "findByIdAndRemove", "findOneAndUpdate", "findOneAndDelete", "updateOne",
-    "deleteOne", "save", "create", "bulk_create",
+    "insert",
+    "update",
+    "upsert",
+    "delete",
+    "updateMany",
+    "deleteMany",
+    "findByIdAndUpdate",
+    "findByIdAndDelete",
+    "findByIdAndRemove",
+    "findOneAndUpdate",
+    "findOneAndDelete",
+    "updateOne",
+    "deleteOne",
+    "save",
+    "create",
+    "bulk_create",
 ];
 const CLIENT_FACTORIES: &[&str] = &[
-    "createClient", "createServerClient", "createRouteHandlerClient", "createServerComponentClient",
-    "createServerActionClient", "createPagesServerClient", "createServerSupabaseClient",
-    "createMiddlewareClient", "create_client",
+    "createClient",
+    "createServerClient",
+    "createRouteHandlerClient",
+    "createServerComponentClient",
+    "createServerActionClient",
+    "createPagesServerClient",
+    "createServerSupabaseClient",
+    "createMiddlewareClient",
+    "create_client",
 ];
 
 /// The caller's names and the request's, from the handler's bindings (two passes, so
@@ -264,7 +362,10 @@ fn names(syn: &Syntax, range: &Span, ctx: &Context) -> (HashSet<String>, HashSet
             let value = d.value.as_str();
             if text::reads_request(value) || text::mentions_any(value, &tainted) {
                 tainted.extend(d.names.iter().cloned());
-            } else if words::mentions_identity(value) || text::mentions_any(value, &users) || value.contains("getUser") {
+            } else if words::mentions_identity(value)
+                || text::mentions_any(value, &users)
+                || value.contains("getUser")
+            {
                 users.extend(d.names.iter().filter(|n| !tainted.contains(*n)).cloned());
             }
         }
@@ -277,7 +378,8 @@ fn is_tainted(value: &str, tainted: &HashSet<String>) -> bool {
 }
 
 fn is_callers(value: &str, tainted: &HashSet<String>, users: &HashSet<String>) -> bool {
-    !is_tainted(value, tainted) && (text::mentions_any(value, users) || words::mentions_identity(value))
+    !is_tainted(value, tainted)
+        && (text::mentions_any(value, users) || words::mentions_identity(value))
 }
 
 fn short(text: &str) -> String {
@@ -334,7 +436,13 @@ fn pairs_in<'s>(syn: &'s Syntax, span: &'s Span) -> impl Iterator<Item = &'s Pai
 fn eq_calls(syn: &Syntax, span: &Span) -> Vec<(String, String, u32)> {
     syn.calls_in(span)
         .filter(|c| c.callee == "eq" && c.args.len() >= 2)
-        .map(|c| (column_of(&c.args[0].text), c.args[1].text.clone(), c.args_span.line))
+        .map(|c| {
+            (
+                column_of(&c.args[0].text),
+                c.args[1].text.clone(),
+                c.args_span.line,
+            )
+        })
         .collect()
 }
 
@@ -352,7 +460,11 @@ fn comparisons_eq(text: &str, line: u32) -> Vec<(String, String, u32)> {
     out
 }
 
-fn query_of(syn: &Syntax, chain: &Chain, resolve: &dyn Fn(&str, usize) -> Option<String>) -> Option<Query> {
+fn query_of(
+    syn: &Syntax,
+    chain: &Chain,
+    resolve: &dyn Fn(&str, usize) -> Option<String>,
+) -> Option<Query> {
     let outer = chain.outer;
     let root = outer.root().to_string();
     if BUILTIN_ROOTS.contains(&root.as_str()) {
@@ -360,11 +472,11 @@ fn query_of(syn: &Syntax, chain: &Chain, resolve: &dyn Fn(&str, usize) -> Option
     }
     let any_method = |m: &[&str]| chain.calls.iter().any(|c| m.contains(&c.method()));
     // supabase-js / supabase-py: .from("t") / .table("t")
-    if let Some(from) = chain
-        .calls
-        .iter()
-        .find(|c| matches!(c.method(), "from" | "table") && c.arg(0).is_some_and(|a| text::constant_literal(a).is_some()))
-    {
+    if let Some(from) = chain.calls.iter().find(|c| {
+        matches!(c.method(), "from" | "table")
+            && c.arg(0)
+                .is_some_and(|a| text::constant_literal(a).is_some())
+    }) {
         if outer.callee.contains(".storage.") {
             return Some(Query {
                 store: Store::Supabase,
@@ -379,14 +491,23 @@ fn query_of(syn: &Syntax, chain: &Chain, resolve: &dyn Fn(&str, usize) -> Option
         let mut filters = Vec::new();
         for c in &chain.calls {
             match c.method() {
-                "eq" | "in" | "in_" if c.args.len() >= 2 => {
-                    filters.push((column_of(&c.args[0].text), c.args[1].text.clone(), c.args_span.line))
-                }
-                "filter" if c.args.len() >= 3 => {
-                    filters.push((column_of(&c.args[0].text), c.args[2].text.clone(), c.args_span.line))
-                }
+                "eq" | "in" | "in_" if c.args.len() >= 2 => filters.push((
+                    column_of(&c.args[0].text),
+                    c.args[1].text.clone(),
+                    c.args_span.line,
+                )),
+                "filter" if c.args.len() >= 3 => filters.push((
+                    column_of(&c.args[0].text),
+                    c.args[2].text.clone(),
+                    c.args_span.line,
+                )),
                 "match" => {
-                    for p in c.args.first().into_iter().flat_map(|a| pairs_in(syn, &a.span)) {
+                    for p in c
+                        .args
+                        .first()
+                        .into_iter()
+                        .flat_map(|a| pairs_in(syn, &a.span))
+                    {
                         filters.push((p.key.clone(), p.value.clone(), p.span.line));
                     }
                 }
@@ -407,12 +528,17 @@ fn query_of(syn: &Syntax, chain: &Chain, resolve: &dyn Fn(&str, usize) -> Option
     // Prisma (prisma.invoice.findUnique, ctx.db.invoice.update) and Drizzle's db.query.t.findFirst.
     if segments.len() >= 3 && PRISMA_METHODS.contains(&method) {
         let owners = &segments[..segments.len() - 2];
-        if owners.iter().any(|s| s.contains("prisma") || matches!(*s, "db" | "tx" | "database" | "query")) {
+        if owners
+            .iter()
+            .any(|s| s.contains("prisma") || matches!(*s, "db" | "tx" | "database" | "query"))
+        {
             let model = segments[segments.len() - 2].to_string();
             let mut filters = Vec::new();
             if let Some(arg) = outer.args.first() {
                 if let Some(where_pair) = pairs_in(syn, &arg.span).find(|p| p.key == "where") {
-                    for p in pairs_in(syn, &where_pair.value_span).filter(|p| p.span != where_pair.span) {
+                    for p in
+                        pairs_in(syn, &where_pair.value_span).filter(|p| p.span != where_pair.span)
+                    {
                         filters.push((p.key.clone(), p.value.clone(), p.span.line));
                     }
                     filters.extend(eq_calls(syn, &where_pair.value_span));
@@ -429,7 +555,8 @@ fn query_of(syn: &Syntax, chain: &Chain, resolve: &dyn Fn(&str, usize) -> Option
         }
     }
     // Drizzle: db.select().from(t).where(eq(t.id, id)), db.update(t).set(…).where(…)
-    if matches!(root.as_str(), "db" | "tx") && any_method(&["select", "update", "delete", "insert"]) {
+    if matches!(root.as_str(), "db" | "tx") && any_method(&["select", "update", "delete", "insert"])
+    {
         let table = chain
             .calls
             .iter()
@@ -449,7 +576,10 @@ fn query_of(syn: &Syntax, chain: &Chain, resolve: &dyn Fn(&str, usize) -> Option
         }
     }
     // Mongoose: Invoice.findById(id), Invoice.findOne({ _id: id, owner: req.user.id })
-    if segments.len() == 2 && MONGOOSE_METHODS.contains(&method) && root.starts_with(|c: char| c.is_ascii_uppercase()) {
+    if segments.len() == 2
+        && MONGOOSE_METHODS.contains(&method)
+        && root.starts_with(|c: char| c.is_ascii_uppercase())
+    {
         let mut filters = Vec::new();
         if method.starts_with("findById") {
             if let Some(a) = outer.args.first() {
@@ -470,9 +600,19 @@ fn query_of(syn: &Syntax, chain: &Chain, resolve: &dyn Fn(&str, usize) -> Option
         });
     }
     // Django ORM: Invoice.objects.get(pk=pk), get_object_or_404(Invoice, pk=pk, owner=request.user)
-    if outer.callee.contains(".objects.") || matches!(method, "get_object_or_404" | "get_list_or_404") {
+    if outer.callee.contains(".objects.")
+        || matches!(method, "get_object_or_404" | "get_list_or_404")
+    {
         let table = if outer.callee.contains(".objects.") {
-            outer.callee.split(".objects.").next().unwrap_or_default().rsplit('.').next().unwrap_or_default().to_string()
+            outer
+                .callee
+                .split(".objects.")
+                .next()
+                .unwrap_or_default()
+                .rsplit('.')
+                .next()
+                .unwrap_or_default()
+                .to_string()
         } else {
             outer.arg(0).unwrap_or_default().to_string()
         };
@@ -497,9 +637,13 @@ fn query_of(syn: &Syntax, chain: &Chain, resolve: &dyn Fn(&str, usize) -> Option
     }
     // SQLAlchemy: session.query(Invoice).filter(Invoice.id == id), db.get(Invoice, id),
     // select(Invoice).where(…); Flask-SQLAlchemy Invoice.query.filter_by(…).
-    let model_query = root.starts_with(|c: char| c.is_ascii_uppercase()) && outer.callee.contains(".query.");
-    if any_method(&["filter", "filter_by", "where"]) && (any_method(&["query", "select", "execute", "scalars", "scalar"]) || model_query)
-        || (matches!(method, "get" | "get_or_404") && outer.args.len() == 2 && SQL_ROOTS.contains(&root.as_str()))
+    let model_query =
+        root.starts_with(|c: char| c.is_ascii_uppercase()) && outer.callee.contains(".query.");
+    if any_method(&["filter", "filter_by", "where"])
+        && (any_method(&["query", "select", "execute", "scalars", "scalar"]) || model_query)
+        || (matches!(method, "get" | "get_or_404")
+            && outer.args.len() == 2
+            && SQL_ROOTS.contains(&root.as_str()))
     {
         let mut filters = Vec::new();
         let mut table = String::new();
@@ -525,7 +669,10 @@ fn query_of(syn: &Syntax, chain: &Chain, resolve: &dyn Fn(&str, usize) -> Option
             }
         }
         if table.is_empty() {
-            table = filters.first().map(|_| "rows".to_string()).unwrap_or_default();
+            table = filters
+                .first()
+                .map(|_| "rows".to_string())
+                .unwrap_or_default();
         }
         if !filters.is_empty() {
             return Some(Query {
@@ -540,9 +687,22 @@ fn query_of(syn: &Syntax, chain: &Chain, resolve: &dyn Fn(&str, usize) -> Option
     }
     // Session work without filters: db.query(Invoice).all(), db.add(invoice), db.commit().
     if (SQL_ROOTS.contains(&root.as_str()) || model_query)
-        && any_method(&["add", "commit", "flush", "refresh", "merge", "scalars", "bulk_save_objects"])
+        && any_method(&[
+            "add",
+            "commit",
+            "flush",
+            "refresh",
+            "merge",
+            "scalars",
+            "bulk_save_objects",
+        ])
         || model_query
-        || (SQL_ROOTS.contains(&root.as_str()) && chain.calls.iter().any(|c| c.method() == "query" && c.arg(0).is_some_and(|a| a.starts_with(|ch: char| ch.is_ascii_uppercase()))))
+        || (SQL_ROOTS.contains(&root.as_str())
+            && chain.calls.iter().any(|c| {
+                c.method() == "query"
+                    && c.arg(0)
+                        .is_some_and(|a| a.starts_with(|ch: char| ch.is_ascii_uppercase()))
+            }))
     {
         let table = chain
             .calls
@@ -550,19 +710,35 @@ fn query_of(syn: &Syntax, chain: &Chain, resolve: &dyn Fn(&str, usize) -> Option
             .find(|c| matches!(c.method(), "query" | "add" | "delete" | "merge"))
             .and_then(|c| c.arg(0))
             .map(|a| a.split('(').next().unwrap_or(a).to_string())
-            .unwrap_or_else(|| if model_query { root.clone() } else { "rows".into() });
+            .unwrap_or_else(|| {
+                if model_query {
+                    root.clone()
+                } else {
+                    "rows".into()
+                }
+            });
         return Some(Query {
             store: Store::Orm,
             client: root,
             table,
-            write: any_method(&["add", "commit", "delete", "merge", "flush", "bulk_save_objects"]),
+            write: any_method(&[
+                "add",
+                "commit",
+                "delete",
+                "merge",
+                "flush",
+                "bulk_save_objects",
+            ]),
             line: outer.span.line,
             filters: Vec::new(),
         });
     }
     // Hand-written SQL: pool.query("… WHERE id = $1", [id]), cur.execute(f"… {org_id}"), sql`…${id}`
     let tagged = outer.callee == "sql" && outer.args.len() == 1;
-    if tagged || (SQL_METHODS.contains(&method) && (SQL_ROOTS.contains(&root.as_str()) || segments.len() == 2)) {
+    if tagged
+        || (SQL_METHODS.contains(&method)
+            && (SQL_ROOTS.contains(&root.as_str()) || segments.len() == 2))
+    {
         let first = outer.args.first()?;
         let sql = if literal(&first.text).is_some() {
             first.text.clone()
@@ -583,8 +759,12 @@ fn query_of(syn: &Syntax, chain: &Chain, resolve: &dyn Fn(&str, usize) -> Option
             store: Store::Sql,
             client: root,
             table,
-            write: lower.trim_start_matches(|c: char| !c.is_ascii_alphabetic()).starts_with("update")
-                || lower.trim_start_matches(|c: char| !c.is_ascii_alphabetic()).starts_with("delete"),
+            write: lower
+                .trim_start_matches(|c: char| !c.is_ascii_alphabetic())
+                .starts_with("update")
+                || lower
+                    .trim_start_matches(|c: char| !c.is_ascii_alphabetic())
+                    .starts_with("delete"),
             line: outer.span.line,
             filters,
         });
@@ -602,7 +782,12 @@ fn sql_table(lower: &str) -> String {
                 .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '.' || *c == '"')
                 .collect();
             if !name.is_empty() {
-                return name.trim_matches('"').rsplit('.').next().unwrap_or(&name).to_string();
+                return name
+                    .trim_matches('"')
+                    .rsplit('.')
+                    .next()
+                    .unwrap_or(&name)
+                    .to_string();
             }
         }
     }
@@ -612,7 +797,12 @@ fn sql_table(lower: &str) -> String {
 /// Side effects on customer data or accounts that are not queries: email, payments, admin auth.
 fn side_effect(call: &Call) -> Option<(&'static str, bool)> {
     let c = call.callee.as_str();
-    if c.ends_with("emails.send") || c.ends_with("sendMail") || c.ends_with("sendEmail") || c.ends_with("send_mail") || c.ends_with("messages.create") {
+    if c.ends_with("emails.send")
+        || c.ends_with("sendMail")
+        || c.ends_with("sendEmail")
+        || c.ends_with("send_mail")
+        || c.ends_with("messages.create")
+    {
         return Some(("sends email or messages", true));
     }
     if c.contains("auth.admin.") {
@@ -625,7 +815,13 @@ fn side_effect(call: &Call) -> Option<(&'static str, bool)> {
 }
 
 /// The evidence of one handler spanning `range`.
-pub fn analyse(file: &SourceFile, syn: &Syntax, range: Span, ctx: &Context, endpoint: &mut Endpoint) {
+pub fn analyse(
+    file: &SourceFile,
+    syn: &Syntax,
+    range: Span,
+    ctx: &Context,
+    endpoint: &mut Endpoint,
+) {
     let body = file.text.get(range.start..range.end).unwrap_or("");
     let (tainted, users) = names(syn, &range, ctx);
     let resolve = |name: &str, before: usize| syn.decl_value(name, before).map(str::to_string);
@@ -636,14 +832,28 @@ pub fn analyse(file: &SourceFile, syn: &Syntax, range: Span, ctx: &Context, endp
         if words::is_auth_callee(&c.callee) && !auth.contains(&c.callee) {
             auth.push(c.callee.clone());
         }
-        if !c.callee.contains('.') && !c.callee.is_empty() && !calls.contains(&c.callee) && calls.len() < 40 {
+        if !c.callee.contains('.')
+            && !c.callee.is_empty()
+            && !calls.contains(&c.callee)
+            && calls.len() < 40
+        {
             calls.push(c.callee.clone());
         }
         let factory = CLIENT_FACTORIES.contains(&c.method());
         if factory {
-            let args: String = c.args.iter().map(|a| a.text.as_str()).collect::<Vec<_>>().join(",");
+            let args: String = c
+                .args
+                .iter()
+                .map(|a| a.text.as_str())
+                .collect::<Vec<_>>()
+                .join(",");
             let privileged = is_privileged_key_text(&args);
-            if !privileged && (args.contains("Authorization") || args.contains("cookies") || args.contains("getAll") || ctx.imports_user_client) {
+            if !privileged
+                && (args.contains("Authorization")
+                    || args.contains("cookies")
+                    || args.contains("getAll")
+                    || ctx.imports_user_client)
+            {
                 endpoint.user_client = true;
             }
         }
@@ -659,18 +869,26 @@ pub fn analyse(file: &SourceFile, syn: &Syntax, range: Span, ctx: &Context, endp
     endpoint.calls.extend(calls);
     endpoint.signature |= text::verifies_signature(body);
     endpoint.env_gated |= text::env_gated(body);
-    endpoint.role_check |= syn.compares.iter().filter(|c| range.contains(&c.span)).any(|c| {
-        words::is_role_check_text(&c.text) || compares_secret_header(&c.text)
-    }) || syn.calls_in(&range).any(|c| {
-        let call_text = file.text.get(c.span.start..c.span.end).unwrap_or("");
-        (words::is_role_check_text(&c.callee) && call_text.len() < 200 && !WRITE_METHODS.contains(&c.method()))
-            || c.callee.ends_with("timingSafeEqual")
-            || c.callee.ends_with("compare_digest")
-    });
+    endpoint.role_check |= syn
+        .compares
+        .iter()
+        .filter(|c| range.contains(&c.span))
+        .any(|c| words::is_role_check_text(&c.text) || compares_secret_header(&c.text))
+        || syn.calls_in(&range).any(|c| {
+            let call_text = file.text.get(c.span.start..c.span.end).unwrap_or("");
+            (words::is_role_check_text(&c.callee)
+                && call_text.len() < 200
+                && !WRITE_METHODS.contains(&c.method()))
+                || c.callee.ends_with("timingSafeEqual")
+                || c.callee.ends_with("compare_digest")
+        });
 
     // Data access and record lookups.
     let all_chains = chains(syn, &range);
-    let queries: Vec<Query> = all_chains.iter().filter_map(|ch| query_of(syn, ch, &resolve)).collect();
+    let queries: Vec<Query> = all_chains
+        .iter()
+        .filter_map(|ch| query_of(syn, ch, &resolve))
+        .collect();
     for q in &queries {
         endpoint.data.push(DataUse {
             line: q.line,
@@ -689,21 +907,36 @@ pub fn analyse(file: &SourceFile, syn: &Syntax, range: Span, ctx: &Context, endp
             });
         }
     }
-    endpoint.data.dedup_by(|a, b| a.line == b.line && a.what == b.what);
+    endpoint
+        .data
+        .dedup_by(|a, b| a.line == b.line && a.what == b.what);
     let owner_scoped: Vec<&Query> = queries
         .iter()
-        .filter(|q| q.filters.iter().any(|(col, v, _)| is_callers(v, &tainted, &users) && (words::is_owner_column(col) || words::is_key_column(col))))
+        .filter(|q| {
+            q.filters.iter().any(|(col, v, _)| {
+                is_callers(v, &tainted, &users)
+                    && (words::is_owner_column(col) || words::is_key_column(col))
+            })
+        })
         .collect();
     for q in &queries {
-        let owner_filter = q.filters.iter().any(|(_, v, _)| is_callers(v, &tainted, &users));
+        let owner_filter = q
+            .filters
+            .iter()
+            .any(|(_, v, _)| is_callers(v, &tainted, &users));
         for (col, value, line) in &q.filters {
-            if !(words::is_key_column(col) || words::is_owner_column(col)) || !is_tainted(value, &tainted) {
+            if !(words::is_key_column(col) || words::is_owner_column(col))
+                || !is_tainted(value, &tainted)
+            {
                 continue;
             }
             let value_words: HashSet<String> = text::words(value).map(str::to_string).collect();
-            let membership = owner_scoped
-                .iter()
-                .any(|o| !std::ptr::eq(*o, q) && o.filters.iter().any(|(_, v, _)| text::mentions_any(v, &value_words)));
+            let membership = owner_scoped.iter().any(|o| {
+                !std::ptr::eq(*o, q)
+                    && o.filters
+                        .iter()
+                        .any(|(_, v, _)| text::mentions_any(v, &value_words))
+            });
             endpoint.records.push(Record {
                 line: *line,
                 end_line: *line,
@@ -730,7 +963,10 @@ pub fn analyse(file: &SourceFile, syn: &Syntax, range: Span, ctx: &Context, endp
     for n in range.line..=range.end_line {
         let line = file.line(n);
         if let Some(what) = text::dangerous_statement(line) {
-            endpoint.danger.push(Danger { line: n, what: what.into() });
+            endpoint.danger.push(Danger {
+                line: n,
+                what: what.into(),
+            });
         }
         if endpoint.public_cache.is_none() && text::public_cache_control(line) {
             endpoint.public_cache = Some(n);
@@ -741,7 +977,21 @@ pub fn analyse(file: &SourceFile, syn: &Syntax, range: Span, ctx: &Context, endp
         if segments.len() != 2 || !ctx.caches.contains(segments[0]) {
             continue;
         }
-        if !matches!(segments[1], "get" | "set" | "has" | "setex" | "getex" | "hget" | "hset" | "hgetall" | "wrap" | "getOrSet" | "put" | "remember") {
+        if !matches!(
+            segments[1],
+            "get"
+                | "set"
+                | "has"
+                | "setex"
+                | "getex"
+                | "hget"
+                | "hset"
+                | "hgetall"
+                | "wrap"
+                | "getOrSet"
+                | "put"
+                | "remember"
+        ) {
             continue;
         }
         let Some(key) = c.arg(0) else { continue };
@@ -758,6 +1008,21 @@ pub fn analyse(file: &SourceFile, syn: &Syntax, range: Span, ctx: &Context, endp
     }
 }
 
+/// Functions of the file that other files call: those that authenticate the caller and
+/// those that touch data.
+pub fn helpers(file: &SourceFile, syn: &Syntax, ctx: &Context, scan: &mut super::model::FileScan) {
+    for f in &syn.functions {
+        let mut probe = Endpoint::default();
+        analyse(file, syn, f.span, ctx, &mut probe);
+        if !probe.auth.is_empty() && !scan.auth_helpers.contains(&f.name) {
+            scan.auth_helpers.push(f.name.clone());
+        }
+        if !probe.data.is_empty() && !scan.data_helpers.contains(&f.name) {
+            scan.data_helpers.push(f.name.clone());
+        }
+    }
+}
+
 /// Supabase service-role keys by name or shape (`SUPABASE_SERVICE_ROLE_KEY`, `sb_secret_…`).
 pub fn is_privileged_key_text(text: &str) -> bool {
     let lower = text.to_ascii_lowercase();
@@ -766,7 +1031,9 @@ pub fn is_privileged_key_text(text: &str) -> bool {
         || lower.contains("service_key")
         || lower.contains("sb_secret_")
         || lower.contains("supabase_secret")
-        || super::keys::jwt_roles(text).iter().any(|r| r == "service_role")
+        || super::keys::jwt_roles(text)
+            .iter()
+            .any(|r| r == "service_role")
 }
 
 fn reads_middleware_identity(body: &str) -> bool {
@@ -783,7 +1050,10 @@ fn reads_middleware_identity(body: &str) -> bool {
 
 fn compares_secret_header(text: &str) -> bool {
     let lower = text.to_ascii_lowercase();
-    (lower.contains("header") || lower.contains("x-") || lower.contains("authorization") || lower.contains("http_"))
+    (lower.contains("header")
+        || lower.contains("x-")
+        || lower.contains("authorization")
+        || lower.contains("http_"))
         && (lower.contains("env") || lower.contains("secret"))
 }
 
@@ -809,7 +1079,10 @@ mod tests {
     #[test]
     fn owner_comparisons() {
         let users: HashSet<String> = ["user".to_string()].into();
-        assert!(compares_owner("invoice.userId !== session.user.id", &HashSet::new()));
+        assert!(compares_owner(
+            "invoice.userId !== session.user.id",
+            &HashSet::new()
+        ));
         assert!(compares_owner("doc.owner_id != user.id", &users));
         assert!(!compares_owner("invoice.status !== \"paid\"", &users));
     }

@@ -29,7 +29,9 @@ pub fn check(index: &Index, scans: &[(&RepoFile, FileScan)], out: &mut Vec<Draft
         };
         let mut seen: HashSet<(String, String)> = HashSet::new();
         for c in &e.caches {
-            if words::key_identifies_caller(&c.key) || !seen.insert((c.cache.clone(), c.key.clone())) {
+            if words::key_identifies_caller(&c.key)
+                || !seen.insert((c.cache.clone(), c.key.clone()))
+            {
                 continue;
             }
             out.push(
@@ -90,7 +92,11 @@ pub fn check(index: &Index, scans: &[(&RepoFile, FileScan)], out: &mut Vec<Draft
                 .auth(),
             );
         }
-        let reads_session = file.traits.calls.iter().any(|c| words::is_auth_callee(c) || c == "cookies" || c == "headers");
+        let reads_session = file
+            .traits
+            .calls
+            .iter()
+            .any(|c| words::is_auth_callee(c) || c == "cookies" || c == "headers");
         for s in &scan.segment {
             let force_static = s.name == "dynamic" && s.value.contains("force-static");
             if force_static && reads_session {

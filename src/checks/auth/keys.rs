@@ -33,17 +33,46 @@ fn jwt_role(token: &str) -> Option<String> {
         .decode(payload.trim_end_matches('='))
         .ok()?;
     let json: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
-    json.get("role").and_then(|r| r.as_str()).map(str::to_string)
+    json.get("role")
+        .and_then(|r| r.as_str())
+        .map(str::to_string)
 }
 
 /// Prefixes that bundlers inline into browser code.
-const PUBLIC_PREFIXES: &[&str] = &["NEXT_PUBLIC_", "VITE_", "REACT_APP_", "EXPO_PUBLIC_", "NUXT_PUBLIC_", "PUBLIC_", "GATSBY_"];
+const PUBLIC_PREFIXES: &[&str] = &[
+    "NEXT_PUBLIC_",
+    "VITE_",
+    "REACT_APP_",
+    "EXPO_PUBLIC_",
+    "NUXT_PUBLIC_",
+    "PUBLIC_",
+    "GATSBY_",
+];
 
 /// Providers whose API keys are secrets even when called `…_API_KEY`.
 const SECRET_KEY_PROVIDERS: &[&str] = &[
-    "OPENAI", "ANTHROPIC", "RESEND", "SENDGRID", "MAILGUN", "POSTMARK", "TWILIO", "REPLICATE",
-    "GROQ", "MISTRAL", "COHERE", "ELEVENLABS", "GITHUB", "SLACK", "AWS", "GEMINI", "DEEPSEEK",
-    "PERPLEXITY", "PINECONE", "BREVO", "LOOPS", "PLAID",
+    "OPENAI",
+    "ANTHROPIC",
+    "RESEND",
+    "SENDGRID",
+    "MAILGUN",
+    "POSTMARK",
+    "TWILIO",
+    "REPLICATE",
+    "GROQ",
+    "MISTRAL",
+    "COHERE",
+    "ELEVENLABS",
+    "GITHUB",
+    "SLACK",
+    "AWS",
+    "GEMINI",
+    "DEEPSEEK",
+    "PERPLEXITY",
+    "PINECONE",
+    "BREVO",
+    "LOOPS",
+    "PLAID",
 ];
 
 /// `VITE_SUPABASE_SERVICE_ROLE_KEY` → why the name says secret; `None` for publishable names.
@@ -51,16 +80,32 @@ pub fn secret_public_name(name: &str) -> Option<&'static str> {
     let prefix = PUBLIC_PREFIXES.iter().find(|p| name.starts_with(*p))?;
     let rest = &name[prefix.len()..];
     let has = |w: &str| rest.contains(w);
-    if has("PUBLISHABLE") || has("ANON") || has("PUBLIC_KEY") || has("SITE_KEY") || has("MEASUREMENT") || has("MAPS") {
+    if has("PUBLISHABLE")
+        || has("ANON")
+        || has("PUBLIC_KEY")
+        || has("SITE_KEY")
+        || has("MEASUREMENT")
+        || has("MAPS")
+    {
         return None;
     }
     if has("SERVICE_ROLE") || has("SERVICE_KEY") {
         return Some("a service-role key");
     }
-    if has("SECRET") || has("PRIVATE") || has("PASSWORD") || has("DATABASE_URL") || has("DB_URL") || has("ADMIN_KEY") || has("AUTH_TOKEN") || has("ACCESS_TOKEN") {
+    if has("SECRET")
+        || has("PRIVATE")
+        || has("PASSWORD")
+        || has("DATABASE_URL")
+        || has("DB_URL")
+        || has("ADMIN_KEY")
+        || has("AUTH_TOKEN")
+        || has("ACCESS_TOKEN")
+    {
         return Some("a secret by its name");
     }
-    if (has("API_KEY") || has("TOKEN") || rest.ends_with("_KEY")) && SECRET_KEY_PROVIDERS.iter().any(|p| rest.starts_with(p)) {
+    if (has("API_KEY") || has("TOKEN") || rest.ends_with("_KEY"))
+        && SECRET_KEY_PROVIDERS.iter().any(|p| rest.starts_with(p))
+    {
         return Some("a server-side API key");
     }
     None
@@ -98,11 +143,17 @@ pub struct KeyScan {
 
 fn is_env_file(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
-    name.starts_with(".env") && !["example", "sample", "template", "dist", "defaults"].iter().any(|w| name.contains(w))
+    name.starts_with(".env")
+        && !["example", "sample", "template", "dist", "defaults"]
+            .iter()
+            .any(|w| name.contains(w))
 }
 
 pub fn scan(file: &SourceFile) -> Option<KeyScan> {
-    let js = matches!(file.lang, Lang::TypeScript | Lang::Tsx | Lang::JavaScript | Lang::Html);
+    let js = matches!(
+        file.lang,
+        Lang::TypeScript | Lang::Tsx | Lang::JavaScript | Lang::Html
+    );
     if file.is_test() || !(js || is_env_file(file.path)) {
         return None;
     }
@@ -135,11 +186,19 @@ pub fn scan(file: &SourceFile) -> Option<KeyScan> {
         for name in env_names(l) {
             if let Some(why) = secret_public_name(name) {
                 if !s.env.iter().any(|e| e.name == name && e.line == line) {
-                    s.env.push(EnvHit { line, name: name.to_string(), why: why.into() });
+                    s.env.push(EnvHit {
+                        line,
+                        name: name.to_string(),
+                        why: why.into(),
+                    });
                 }
             }
         }
-        if js && s.privileged_client.is_none() && creates_client(l) && super::analysis::is_privileged_key_text(&window(file, line)) {
+        if js
+            && s.privileged_client.is_none()
+            && creates_client(l)
+            && super::analysis::is_privileged_key_text(&window(file, line))
+        {
             s.privileged_client = Some(line);
         }
         if js && i < 5 && (l.contains("\"use server\"") || l.contains("'use server'")) {
@@ -153,12 +212,22 @@ pub fn scan(file: &SourceFile) -> Option<KeyScan> {
 }
 
 fn creates_client(line: &str) -> bool {
-    ["createClient(", "createServerClient(", "createBrowserClient(", "create_client("].iter().any(|c| line.contains(c))
+    [
+        "createClient(",
+        "createServerClient(",
+        "createBrowserClient(",
+        "create_client(",
+    ]
+    .iter()
+    .any(|c| line.contains(c))
 }
 
 /// The call starting at `line` and the next few lines (a client's arguments).
 fn window(file: &SourceFile, line: u32) -> String {
-    (line..line + 4).map(|n| file.line(n)).collect::<Vec<_>>().join("\n")
+    (line..line + 4)
+        .map(|n| file.line(n))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Upper-case variable names with a public prefix on a line (`VITE_X=…`, `import.meta.env.VITE_X`).
@@ -184,33 +253,23 @@ impl Detector for PrivilegedKeys {
 
     fn check(&self, repo: &Repo, out: &mut Vec<Draft>) {
         let scans: Vec<(&RepoFile, KeyScan)> = repo.facts(self.name());
-        let server_only: HashSet<&str> = scans.iter().filter(|(_, s)| s.server_only).map(|(f, _)| f.path.as_str()).collect();
+        let server_only: HashSet<&str> = scans
+            .iter()
+            .filter(|(_, s)| s.server_only)
+            .map(|(f, _)| f.path.as_str())
+            .collect();
         let bundle = client_bundle(repo, &server_only);
         for (file, scan) in &scans {
             if file.roles.test {
                 continue;
             }
             if is_env_file(&file.path) {
-                for e in &scan.env {
-                    out.push(
-                        Draft::new(
-                            ITEM,
-                            &file.path,
-                            e.line,
-                            e.line,
-                            format!(
-                                "{} is {}, but its prefix makes the bundler inline it into browser code wherever it is read",
-                                e.name, e.why
-                            ),
-                        )
-                        .confidence(Confidence::Medium)
-                        .anchor(e.name.clone())
-                        .auth(),
-                    );
-                }
+                out.extend(scan.env.iter().map(|e| env_draft(&file.path, e, None)));
                 continue;
             }
-            let Some(via) = bundle.get(file.path.as_str()) else { continue };
+            let Some(via) = bundle.get(file.path.as_str()) else {
+                continue;
+            };
             let shipped = match via {
                 Some(entry) => format!("bundled for the browser (imported by {entry})"),
                 None => "browser code".to_string(),
@@ -223,22 +282,29 @@ impl Detector for PrivilegedKeys {
                 .collect();
             let mut reported_key = false;
             for k in &scan.keys {
-                let (severity, confidence) = if k.kind == "supabase-service-role" || (k.live && k.kind != "jwt") {
-                    (None, Confidence::High)
-                } else {
-                    (Some(Severity::Medium), Confidence::Medium)
-                };
+                let (severity, confidence) =
+                    if k.kind == "supabase-service-role" || (k.live && k.kind != "jwt") {
+                        (None, Confidence::High)
+                    } else {
+                        (Some(Severity::Medium), Confidence::Medium)
+                    };
                 let what = if k.kind == "supabase-service-role" {
                     "A Supabase service_role key (JWT role claim: service_role) bypasses row-level security for every table"
                         .to_string()
                 } else {
                     format!("A {}", k.title)
                 };
-                let mut d = Draft::new(ITEM, &file.path, k.line, k.line, format!("{what}, and it sits in {shipped}: anyone can read it from the bundle"))
-                    .confidence(confidence)
-                    .anchor(format!("{}:{}", k.kind, file.path))
-                    .fact(format!("key kind: {}", k.title))
-                    .auth();
+                let mut d = Draft::new(
+                    ITEM,
+                    &file.path,
+                    k.line,
+                    k.line,
+                    format!("{what}, and it sits in {shipped}: anyone can read it from the bundle"),
+                )
+                .confidence(confidence)
+                .anchor(format!("{}:{}", k.kind, file.path))
+                .fact(format!("key kind: {}", k.title))
+                .auth();
                 if let Some(s) = severity {
                     d = d.severity(s);
                 }
@@ -246,26 +312,23 @@ impl Detector for PrivilegedKeys {
                     d = d.fact(format!("line {line} builds a client with it"));
                 }
                 for p in &importers {
-                    d = d.related(*p, import_line(repo, p, &file.path), format!("{p} imports this file into the client bundle"));
+                    d = d.related(
+                        *p,
+                        import_line(repo, p, &file.path),
+                        format!("{p} imports this file into the client bundle"),
+                    );
                 }
                 out.push(d);
                 reported_key = true;
             }
-            for e in &scan.env {
-                out.push(
-                    Draft::new(
-                        ITEM,
-                        &file.path,
-                        e.line,
-                        e.line,
-                        format!("{} is {}, read in {shipped}: its value is inlined into the bundle", e.name, e.why),
-                    )
-                    .confidence(Confidence::High)
-                    .anchor(e.name.clone())
-                    .auth(),
-                );
-            }
-            if let (Some(line), false) = (scan.privileged_client, reported_key || !scan.env.is_empty()) {
+            out.extend(
+                scan.env
+                    .iter()
+                    .map(|e| env_draft(&file.path, e, Some(&shipped))),
+            );
+            if let (Some(line), false) =
+                (scan.privileged_client, reported_key || !scan.env.is_empty())
+            {
                 let mut d = Draft::new(
                     ITEM,
                     &file.path,
@@ -277,12 +340,35 @@ impl Detector for PrivilegedKeys {
                 .anchor(format!("privileged-client:{}", file.path))
                 .auth();
                 for p in &importers {
-                    d = d.related(*p, import_line(repo, p, &file.path), format!("{p} imports it"));
+                    d = d.related(
+                        *p,
+                        import_line(repo, p, &file.path),
+                        format!("{p} imports it"),
+                    );
                 }
                 out.push(d);
             }
         }
     }
+}
+
+/// A secret-named variable with a public prefix: defined in an env file (`shipped` is `None`)
+/// or read in code that is bundled for the browser.
+fn env_draft(path: &str, e: &EnvHit, shipped: Option<&str>) -> Draft {
+    let (message, confidence) = match shipped {
+        None => (
+            format!("{} is {}, but its prefix makes the bundler inline it into browser code wherever it is read", e.name, e.why),
+            Confidence::Medium,
+        ),
+        Some(shipped) => (
+            format!("{} is {}, read in {shipped}: its value is inlined into the bundle", e.name, e.why),
+            Confidence::High,
+        ),
+    };
+    Draft::new(ITEM, path, e.line, e.line, message)
+        .confidence(confidence)
+        .anchor(e.name.clone())
+        .auth()
 }
 
 /// The line where `importer` imports `target` (0 when it cannot be told).
@@ -292,7 +378,12 @@ fn import_line(repo: &Repo, importer: &str, target: &str) -> u32 {
     repo.file(importer)
         .and_then(|f| {
             f.imports.iter().find(|i| {
-                let last = i.specifier.trim_end_matches('/').rsplit('/').next().unwrap_or(&i.specifier);
+                let last = i
+                    .specifier
+                    .trim_end_matches('/')
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or(&i.specifier);
                 last.split('.').next() == Some(stem)
             })
         })
@@ -301,18 +392,32 @@ fn import_line(repo: &Repo, importer: &str, target: &str) -> u32 {
 
 /// Files that end up in the browser: client files and everything they import, except modules
 /// marked server-only. The value is the client file that pulls it in (`None` for itself).
-fn client_bundle<'r>(repo: &'r Repo, server_only: &HashSet<&str>) -> HashMap<&'r str, Option<&'r str>> {
+fn client_bundle<'r>(
+    repo: &'r Repo,
+    server_only: &HashSet<&str>,
+) -> HashMap<&'r str, Option<&'r str>> {
     let mut seen: HashMap<&str, Option<&str>> = HashMap::new();
     let mut queue: VecDeque<(&str, &str)> = VecDeque::new();
-    for f in repo.files.iter().filter(|f| f.roles.client && !f.roles.test && !server_only.contains(f.path.as_str())) {
+    for f in repo
+        .files
+        .iter()
+        .filter(|f| f.roles.client && !f.roles.test && !server_only.contains(f.path.as_str()))
+    {
         seen.insert(f.path.as_str(), None);
         queue.push_back((f.path.as_str(), f.path.as_str()));
     }
     while let Some((path, entry)) = queue.pop_front() {
         for next in repo.imports_of(path) {
-            let Some(file) = repo.file(next) else { continue };
+            let Some(file) = repo.file(next) else {
+                continue;
+            };
             let js = matches!(file.lang, Lang::TypeScript | Lang::Tsx | Lang::JavaScript);
-            if !js || seen.contains_key(next) || server_only.contains(next) || file.roles.test || next.contains("supabase/functions/") {
+            if !js
+                || seen.contains_key(next)
+                || server_only.contains(next)
+                || file.roles.test
+                || next.contains("supabase/functions/")
+            {
                 continue;
             }
             seen.insert(next, Some(entry));

@@ -66,7 +66,8 @@ pub struct Index<'r> {
 
 impl<'r> Index<'r> {
     pub fn new(repo: &'r Repo, scans: &'r [(&'r RepoFile, FileScan)]) -> Index<'r> {
-        let by_path: HashMap<&str, &FileScan> = scans.iter().map(|(f, s)| (f.path.as_str(), s)).collect();
+        let by_path: HashMap<&str, &FileScan> =
+            scans.iter().map(|(f, s)| (f.path.as_str(), s)).collect();
         let mut index = Index {
             repo,
             sites: Vec::new(),
@@ -80,10 +81,18 @@ impl<'r> Index<'r> {
                 continue;
             }
             for endpoint in &scan.endpoints {
-                index.sites.push(Site { file, scan, endpoint });
+                index.sites.push(Site {
+                    file,
+                    scan,
+                    endpoint,
+                });
             }
             if let Some(mw) = &scan.middleware {
-                let enforces = mw.enforces || mw.calls.iter().any(|c| index.helper(&file.path, c, true).is_some());
+                let enforces = mw.enforces
+                    || mw
+                        .calls
+                        .iter()
+                        .any(|c| index.helper(&file.path, c, true).is_some());
                 index.middleware.push((file.path.as_str(), mw, enforces));
             }
         }
@@ -95,7 +104,11 @@ impl<'r> Index<'r> {
     pub fn helper(&self, path: &str, name: &str, auth: bool) -> Option<&'r str> {
         let has = |p: &str| {
             self.scans.get(p).is_some_and(|s| {
-                let list = if auth { &s.auth_helpers } else { &s.data_helpers };
+                let list = if auth {
+                    &s.auth_helpers
+                } else {
+                    &s.data_helpers
+                };
                 list.iter().any(|h| h == name)
             })
         };
@@ -113,24 +126,46 @@ impl<'r> Index<'r> {
     pub fn protection(&self, site: &Site) -> Option<Protection> {
         let e = site.endpoint;
         let path = site.file.path.as_str();
-        let strong = |by: &str| e.role_check || words::is_role_check_text(by) || by.to_ascii_lowercase().contains("admin");
+        let strong = |by: &str| {
+            e.role_check
+                || words::is_role_check_text(by)
+                || by.to_ascii_lowercase().contains("admin")
+        };
         if let Some(by) = e.auth.first() {
-            return Some(Protection { by: by.clone(), strong: strong(by) });
+            return Some(Protection {
+                by: by.clone(),
+                strong: strong(by),
+            });
         }
         for c in &e.calls {
             if let Some(p) = self.helper(path, c, true) {
-                let by = if p == path { format!("{c}()") } else { format!("{c}() from {p}") };
-                return Some(Protection { strong: strong(&by), by });
+                let by = if p == path {
+                    format!("{c}()")
+                } else {
+                    format!("{c}() from {p}")
+                };
+                return Some(Protection {
+                    strong: strong(&by),
+                    by,
+                });
             }
         }
-        if let Some(g) = site.scan.guards.iter().find(|g| covers(g.receiver.as_str(), g.prefix.as_deref(), g.line, e)) {
+        if let Some(g) = site
+            .scan
+            .guards
+            .iter()
+            .find(|g| covers(g.receiver.as_str(), g.prefix.as_deref(), g.line, e))
+        {
             return Some(Protection {
                 by: format!("{} on {} (line {})", g.by, g.receiver, g.line),
                 strong: strong(&g.by),
             });
         }
         if let Some(by) = self.mounted_behind(site) {
-            return Some(Protection { strong: strong(&by), by });
+            return Some(Protection {
+                strong: strong(&by),
+                by,
+            });
         }
         if let (Some(Kind::RouteHandler | Kind::PagesApi), Some(url)) = (e.kind, &e.path) {
             for (mw_path, mw, enforces) in &self.middleware {
@@ -143,10 +178,16 @@ impl<'r> Index<'r> {
             }
         }
         if let Some(g) = &self.settings_guard {
-            let django = matches!(e.kind, Some(Kind::View | Kind::PythonRoute)) && site.file.lang == crate::lang::Lang::Python;
-            let drf = e.kind == Some(Kind::View) || e.auth.iter().any(|a| a.contains("permission_classes"));
-            if django && e.public_marker.is_none() && (g.contains("LoginRequiredMiddleware") || drf) {
-                return Some(Protection { by: format!("settings: {g}"), strong: false });
+            let django = matches!(e.kind, Some(Kind::View | Kind::PythonRoute))
+                && site.file.lang == crate::lang::Lang::Python;
+            let drf = e.kind == Some(Kind::View)
+                || e.auth.iter().any(|a| a.contains("permission_classes"));
+            if django && e.public_marker.is_none() && (g.contains("LoginRequiredMiddleware") || drf)
+            {
+                return Some(Protection {
+                    by: format!("settings: {g}"),
+                    strong: false,
+                });
             }
         }
         None
@@ -173,8 +214,15 @@ impl<'r> Index<'r> {
                     head: m.line,
                     ..Endpoint::default()
                 };
-                if let Some(g) = scan.guards.iter().find(|g| covers(&g.receiver, g.prefix.as_deref(), g.line, &before)) {
-                    return Some(format!("{} in {importer} (line {}) before it mounts this router", g.by, g.line));
+                if let Some(g) = scan
+                    .guards
+                    .iter()
+                    .find(|g| covers(&g.receiver, g.prefix.as_deref(), g.line, &before))
+                {
+                    return Some(format!(
+                        "{} in {importer} (line {}) before it mounts this router",
+                        g.by, g.line
+                    ));
                 }
             }
         }
@@ -190,7 +238,12 @@ impl<'r> Index<'r> {
 
     /// `client` holds the service-role key: built so here, or imported from a file that does.
     pub fn privileged(&self, site: &Site, client: &str) -> bool {
-        if site.scan.clients.iter().any(|c| c.name == client && c.privileged) {
+        if site
+            .scan
+            .clients
+            .iter()
+            .any(|c| c.name == client && c.privileged)
+        {
             return true;
         }
         if site.scan.clients.iter().any(|c| c.name == client) {
@@ -222,7 +275,11 @@ impl<'r> Index<'r> {
             } else {
                 format!(" through {}", d.client)
             };
-            let what = if d.what.contains(' ') { d.what.clone() } else { format!("{} {}", if d.write { "writes" } else { "reads" }, d.what) };
+            let what = if d.what.contains(' ') {
+                d.what.clone()
+            } else {
+                format!("{} {}", if d.write { "writes" } else { "reads" }, d.what)
+            };
             let s = format!("{what}{via} (line {})", d.line);
             if !out.contains(&s) {
                 out.push(s);
@@ -262,11 +319,20 @@ fn mount_targets(source: Option<&str>, target: &str, path: &str) -> bool {
     let without_index = without_ext.strip_suffix("/index").unwrap_or(without_ext);
     let Some(source) = source else { return false };
     let spec = if source.contains('/') || source.starts_with('.') {
-        source.trim_start_matches("./").trim_start_matches("../").trim_start_matches("@/").trim_start_matches("~/").to_string()
+        source
+            .trim_start_matches("./")
+            .trim_start_matches("../")
+            .trim_start_matches("@/")
+            .trim_start_matches("~/")
+            .to_string()
     } else {
         source.replace('.', "/")
     };
-    let spec = spec.rsplit_once('.').filter(|(_, e)| matches!(*e, "js" | "ts" | "mjs")).map_or(spec.as_str(), |(s, _)| s).to_string();
+    let spec = spec
+        .rsplit_once('.')
+        .filter(|(_, e)| matches!(*e, "js" | "ts" | "mjs"))
+        .map_or(spec.as_str(), |(s, _)| s)
+        .to_string();
     let _ = target;
     let ends = |p: &str| p == spec || p.ends_with(&format!("/{spec}"));
     !spec.is_empty() && (ends(without_index) || ends(without_ext))
@@ -274,9 +340,17 @@ fn mount_targets(source: Option<&str>, target: &str, path: &str) -> bool {
 
 fn verify_jwt_off(repo: &Repo) -> HashSet<String> {
     let mut out = HashSet::new();
-    for f in repo.files.iter().filter(|f| f.path.ends_with("supabase/config.toml")) {
-        let Some(text) = repo.content(&f.path) else { continue };
-        let Ok(value) = text.parse::<toml::Table>() else { continue };
+    for f in repo
+        .files
+        .iter()
+        .filter(|f| f.path.ends_with("supabase/config.toml"))
+    {
+        let Some(text) = repo.content(&f.path) else {
+            continue;
+        };
+        let Ok(value) = text.parse::<toml::Table>() else {
+            continue;
+        };
         if let Some(functions) = value.get("functions").and_then(|v| v.as_table()) {
             for (name, cfg) in functions {
                 if cfg.get("verify_jwt").and_then(|v| v.as_bool()) == Some(false) {
@@ -293,13 +367,22 @@ pub fn middleware_covers(mw: &NextMiddleware, url: &str) -> bool {
     let sample = sample_path(url);
     let matched = mw.matchers.is_empty() || mw.matchers.iter().any(|m| path_matches(m, &sample));
     matched
-        && !mw.public.iter().any(|p| path_matches(p, &sample) || prefix_of(p, &sample))
-        && (mw.protected.is_empty() || mw.protected.iter().any(|p| path_matches(p, &sample) || prefix_of(p, &sample)))
+        && !mw
+            .public
+            .iter()
+            .any(|p| path_matches(p, &sample) || prefix_of(p, &sample))
+        && (mw.protected.is_empty()
+            || mw
+                .protected
+                .iter()
+                .any(|p| path_matches(p, &sample) || prefix_of(p, &sample)))
 }
 
 fn prefix_of(prefix: &str, path: &str) -> bool {
     let p = prefix.trim_end_matches('/');
-    !p.is_empty() && !prefix.contains(['(', ':', '*']) && (path == p || path.starts_with(&format!("{p}/")))
+    !p.is_empty()
+        && !prefix.contains(['(', ':', '*'])
+        && (path == p || path.starts_with(&format!("{p}/")))
 }
 
 /// A concrete path for a route with dynamic segments (`/api/x/[id]` → `/api/x/x1`).
@@ -327,7 +410,11 @@ pub fn path_matches(pattern: &str, path: &str) -> bool {
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
-        if c == ':' && chars.get(i + 1).is_some_and(|n| n.is_ascii_alphabetic() || *n == '_') {
+        if c == ':'
+            && chars
+                .get(i + 1)
+                .is_some_and(|n| n.is_ascii_alphabetic() || *n == '_')
+        {
             i += 1;
             while i < chars.len() && (chars[i].is_ascii_alphanumeric() || chars[i] == '_') {
                 i += 1;
@@ -377,11 +464,19 @@ pub fn path_matches(pattern: &str, path: &str) -> bool {
         i += 1;
     }
     re.push_str("/?$");
-    let Ok(compiled) = Regex::new(&re) else { return false };
-    let Some(caps) = compiled.captures(path) else { return false };
+    let Ok(compiled) = Regex::new(&re) else {
+        return false;
+    };
+    let Some(caps) = compiled.captures(path) else {
+        return false;
+    };
     lookaheads.iter().enumerate().all(|(n, alts)| {
-        let Some(at) = caps.name(&format!("la{n}")) else { return true };
-        let Ok(la) = Regex::new(&format!("^(?:{alts})")) else { return true };
+        let Some(at) = caps.name(&format!("la{n}")) else {
+            return true;
+        };
+        let Ok(la) = Regex::new(&format!("^(?:{alts})")) else {
+            return true;
+        };
         !la.is_match(&path[at.start()..])
     })
 }
@@ -472,9 +567,25 @@ mod tests {
 
     #[test]
     fn mounts_resolve_to_files() {
-        assert!(mount_targets(Some("./routes/invoices"), "invoicesRouter", "src/routes/invoices.ts"));
-        assert!(mount_targets(Some("./routes"), "routes", "src/routes/index.ts"));
-        assert!(mount_targets(Some("app.routers.invoices"), "invoices.router", "app/routers/invoices.py"));
-        assert!(!mount_targets(Some("./routes/users"), "u", "src/routes/invoices.ts"));
+        assert!(mount_targets(
+            Some("./routes/invoices"),
+            "invoicesRouter",
+            "src/routes/invoices.ts"
+        ));
+        assert!(mount_targets(
+            Some("./routes"),
+            "routes",
+            "src/routes/index.ts"
+        ));
+        assert!(mount_targets(
+            Some("app.routers.invoices"),
+            "invoices.router",
+            "app/routers/invoices.py"
+        ));
+        assert!(!mount_targets(
+            Some("./routes/users"),
+            "u",
+            "src/routes/invoices.ts"
+        ));
     }
 }

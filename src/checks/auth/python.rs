@@ -11,40 +11,112 @@ use super::words;
 use crate::checks::roles::normalize_callee;
 use crate::checks::source::SourceFile;
 
-const ROUTE_VERBS: &[&str] = &["get", "post", "put", "patch", "delete", "route", "api_route", "websocket"];
+const ROUTE_VERBS: &[&str] = &[
+    "get",
+    "post",
+    "put",
+    "patch",
+    "delete",
+    "route",
+    "api_route",
+    "websocket",
+];
 const AUTH_DECORATORS: &[&str] = &[
-    "login_required", "permission_required", "user_passes_test", "staff_member_required",
-    "superuser_required", "jwt_required", "fresh_jwt_required", "token_required", "auth_required",
-    "requires_auth", "roles_required", "roles_accepted", "admin_required", "require_login",
+    "login_required",
+    "permission_required",
+    "user_passes_test",
+    "staff_member_required",
+    "superuser_required",
+    "jwt_required",
+    "fresh_jwt_required",
+    "token_required",
+    "auth_required",
+    "requires_auth",
+    "roles_required",
+    "roles_accepted",
+    "admin_required",
+    "require_login",
 ];
 const ROLE_DECORATORS: &[&str] = &[
-    "permission_required", "user_passes_test", "staff_member_required", "superuser_required",
-    "roles_required", "roles_accepted", "admin_required",
+    "permission_required",
+    "user_passes_test",
+    "staff_member_required",
+    "superuser_required",
+    "roles_required",
+    "roles_accepted",
+    "admin_required",
 ];
 const NOT_REQUEST: &[&str] = &[
-    "self", "cls", "request", "req", "response", "db", "session", "conn", "background_tasks",
-    "settings", "args", "kwargs", "websocket",
+    "self",
+    "cls",
+    "request",
+    "req",
+    "response",
+    "db",
+    "session",
+    "conn",
+    "background_tasks",
+    "settings",
+    "args",
+    "kwargs",
+    "websocket",
 ];
 const NOT_REQUEST_TYPES: &[&str] = &[
-    "Request", "Response", "BackgroundTasks", "Session", "AsyncSession", "WebSocket", "HTTPConnection",
-    "Connection", "HttpRequest",
+    "Request",
+    "Response",
+    "BackgroundTasks",
+    "Session",
+    "AsyncSession",
+    "WebSocket",
+    "HTTPConnection",
+    "Connection",
+    "HttpRequest",
 ];
 const VIEW_BASES: &[&str] = &[
-    "View", "APIView", "ViewSet", "ModelViewSet", "ReadOnlyModelViewSet", "GenericViewSet",
-    "GenericAPIView", "ListView", "DetailView", "UpdateView", "DeleteView", "CreateView",
-    "TemplateView", "FormView", "MethodView", "Resource", "RetrieveAPIView", "ListAPIView",
-    "RetrieveUpdateAPIView", "RetrieveUpdateDestroyAPIView", "RetrieveDestroyAPIView",
-    "ListCreateAPIView", "UpdateAPIView", "DestroyAPIView",
+    "View",
+    "APIView",
+    "ViewSet",
+    "ModelViewSet",
+    "ReadOnlyModelViewSet",
+    "GenericViewSet",
+    "GenericAPIView",
+    "ListView",
+    "DetailView",
+    "UpdateView",
+    "DeleteView",
+    "CreateView",
+    "TemplateView",
+    "FormView",
+    "MethodView",
+    "Resource",
+    "RetrieveAPIView",
+    "ListAPIView",
+    "RetrieveUpdateAPIView",
+    "RetrieveUpdateDestroyAPIView",
+    "RetrieveDestroyAPIView",
+    "ListCreateAPIView",
+    "UpdateAPIView",
+    "DestroyAPIView",
 ];
 const LOGIN_MIXINS: &[&str] = &[
-    "LoginRequiredMixin", "PermissionRequiredMixin", "UserPassesTestMixin", "StaffRequiredMixin",
-    "SuperuserRequiredMixin", "AccessMixin",
+    "LoginRequiredMixin",
+    "PermissionRequiredMixin",
+    "UserPassesTestMixin",
+    "StaffRequiredMixin",
+    "SuperuserRequiredMixin",
+    "AccessMixin",
 ];
 
 /// The function a `Depends(…)`/`Security(…)` names.
 fn dependency(text: &str) -> Option<String> {
-    let i = text.find("Depends(").map(|i| i + 8).or_else(|| text.find("Security(").map(|i| i + 9))?;
-    let name: String = text[i..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '.').collect();
+    let i = text
+        .find("Depends(")
+        .map(|i| i + 8)
+        .or_else(|| text.find("Security(").map(|i| i + 9))?;
+    let name: String = text[i..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '.')
+        .collect();
     (!name.is_empty()).then_some(name)
 }
 
@@ -73,7 +145,8 @@ pub fn scan(file: &SourceFile) -> Option<FileScan> {
     let lower = file.path.to_ascii_lowercase();
     let mut scan = FileScan::default();
     if lower.ends_with("settings.py") || lower.contains("/settings/") {
-        if file.text.contains("DEFAULT_PERMISSION_CLASSES") && file.text.contains("IsAuthenticated") {
+        if file.text.contains("DEFAULT_PERMISSION_CLASSES") && file.text.contains("IsAuthenticated")
+        {
             scan.settings_guard = Some("DEFAULT_PERMISSION_CLASSES = IsAuthenticated".into());
         }
         if file.text.contains("LoginRequiredMiddleware") {
@@ -84,33 +157,30 @@ pub fn scan(file: &SourceFile) -> Option<FileScan> {
     let mut ctx = Context::default();
 
     // Module-level helpers first: a route's Depends(x) may name one.
-    for f in &syn.functions {
-        let mut probe = Endpoint::default();
-        analysis::analyse(file, &syn, f.span, &ctx, &mut probe);
-        if !probe.auth.is_empty() && !scan.auth_helpers.contains(&f.name) {
-            scan.auth_helpers.push(f.name.clone());
-        }
-        if !probe.data.is_empty() && !scan.data_helpers.contains(&f.name) {
-            scan.data_helpers.push(f.name.clone());
-        }
-    }
+    analysis::helpers(file, &syn, &ctx, &mut scan);
     let is_auth_dep = |name: &str| {
         let last = name.rsplit('.').next().unwrap_or(name);
-        words::is_auth_name(last) || scan.auth_helpers.iter().any(|h| h == last) || last.contains("bearer") || last.contains("oauth2_scheme")
+        words::is_auth_name(last)
+            || scan.auth_helpers.iter().any(|h| h == last)
+            || last.contains("bearer")
+            || last.contains("oauth2_scheme")
     };
 
     let mut decorated: BTreeMap<usize, Decorated> = BTreeMap::new();
     let mut classes: BTreeMap<usize, (Span, String, String, Vec<String>)> = BTreeMap::new();
     for m in file.matches("auth_endpoints") {
-        if let (Some(f), Some(name), Some(body)) = (m.get("function"), m.get("name"), m.get("body")) {
-            let entry = decorated.entry(f.start_byte()).or_insert_with(|| Decorated {
-                span: Span::of(file, f),
-                body: Span::of(file, body),
-                name: file.text_of(name).to_string(),
-                head: file.lines(name).0,
-                decorators: Vec::new(),
-                params: m.get("params").map(|p| p.range()),
-            });
+        if let (Some(f), Some(name), Some(body)) = (m.get("function"), m.get("name"), m.get("body"))
+        {
+            let entry = decorated
+                .entry(f.start_byte())
+                .or_insert_with(|| Decorated {
+                    span: Span::of(file, f),
+                    body: Span::of(file, body),
+                    name: file.text_of(name).to_string(),
+                    head: file.lines(name).0,
+                    decorators: Vec::new(),
+                    params: m.get("params").map(|p| p.range()),
+                });
             if let Some(d) = m.get("decorator") {
                 let text = file.text_of(d).to_string();
                 let callee = normalize_callee(&text).trim_end_matches("()").to_string();
@@ -119,10 +189,20 @@ pub fn scan(file: &SourceFile) -> Option<FileScan> {
                 }
             }
         }
-        if let (Some(c), Some(name), Some(body)) = (m.get("class"), m.get("class.name"), m.get("class.body")) {
-            let bases = m.get("class.bases").map(|b| file.text_of(b).to_string()).unwrap_or_default();
+        if let (Some(c), Some(name), Some(body)) =
+            (m.get("class"), m.get("class.name"), m.get("class.body"))
+        {
+            let bases = m
+                .get("class.bases")
+                .map(|b| file.text_of(b).to_string())
+                .unwrap_or_default();
             let span = Span::of(file, c);
-            classes.entry(c.start_byte()).or_insert((span, file.text_of(name).to_string(), bases, Vec::new()));
+            classes.entry(c.start_byte()).or_insert((
+                span,
+                file.text_of(name).to_string(),
+                bases,
+                Vec::new(),
+            ));
             let _ = body;
         }
         if let (Some(c), Some(d)) = (m.get("class"), m.get("class.decorator")) {
@@ -136,7 +216,10 @@ pub fn scan(file: &SourceFile) -> Option<FileScan> {
     for d in &syn.decls {
         let value = d.value.trim_start();
         let callee = normalize_callee(value.split('(').next().unwrap_or(""));
-        if matches!(callee.as_str(), "APIRouter" | "FastAPI" | "fastapi.APIRouter") {
+        if matches!(
+            callee.as_str(),
+            "APIRouter" | "FastAPI" | "fastapi.APIRouter"
+        ) {
             if let Some(dep) = dependencies_in(value).into_iter().find(|x| is_auth_dep(x)) {
                 if let Some(name) = d.names.first() {
                     scan.guards.push(Guard {
@@ -152,15 +235,31 @@ pub fn scan(file: &SourceFile) -> Option<FileScan> {
     for c in &syn.calls {
         let method = c.method();
         if matches!(method, "include_router" | "register_blueprint" | "mount") {
-            let Some(target) = c.arg(0).filter(|a| !a.contains('=')) else { continue };
-            let pairs_text: String = c.args.iter().map(|a| a.text.as_str()).collect::<Vec<_>>().join(",");
+            let Some(target) = c.arg(0).filter(|a| !a.contains('=')) else {
+                continue;
+            };
+            let pairs_text: String = c
+                .args
+                .iter()
+                .map(|a| a.text.as_str())
+                .collect::<Vec<_>>()
+                .join(",");
             let prefix = c.args.iter().find_map(|a| {
                 let (k, v) = a.text.split_once('=')?;
-                matches!(k.trim(), "prefix" | "url_prefix").then(|| literal(v.trim())).flatten()
+                matches!(k.trim(), "prefix" | "url_prefix")
+                    .then(|| literal(v.trim()))
+                    .flatten()
             });
-            let guard = dependencies_in(&pairs_text).into_iter().find(|x| is_auth_dep(x)).map(|x| format!("Depends({x})"));
+            let guard = dependencies_in(&pairs_text)
+                .into_iter()
+                .find(|x| is_auth_dep(x))
+                .map(|x| format!("Depends({x})"));
             scan.mounts.push(Mount {
-                receiver: c.callee.rsplit_once('.').map(|(r, _)| r.to_string()).unwrap_or_default(),
+                receiver: c
+                    .callee
+                    .rsplit_once('.')
+                    .map(|(r, _)| r.to_string())
+                    .unwrap_or_default(),
                 prefix,
                 line: c.span.line,
                 target: target.trim().to_string(),
@@ -187,8 +286,17 @@ pub fn scan(file: &SourceFile) -> Option<FileScan> {
                 if let Some(path) = first_string(text).filter(|p| p.starts_with('/')) {
                     route = true;
                     endpoint.kind = Some(Kind::PythonRoute);
-                    endpoint.method = Some(if last == "route" || last == "api_route" { "ANY".into() } else { last.to_ascii_uppercase() });
-                    endpoint.name = format!("{} {} ({})", endpoint.method.as_deref().unwrap_or(""), path, f.name);
+                    endpoint.method = Some(if last == "route" || last == "api_route" {
+                        "ANY".into()
+                    } else {
+                        last.to_ascii_uppercase()
+                    });
+                    endpoint.name = format!(
+                        "{} {} ({})",
+                        endpoint.method.as_deref().unwrap_or(""),
+                        path,
+                        f.name
+                    );
                     endpoint.path = Some(path);
                     endpoint.receiver = receiver.clone();
                 }
@@ -212,20 +320,31 @@ pub fn scan(file: &SourceFile) -> Option<FileScan> {
                         by: format!("before_request {}", f.name),
                     });
                 }
-            } else if last == "login_not_required" || (last == "permission_classes" && text.contains("AllowAny")) {
+            } else if last == "login_not_required"
+                || (last == "permission_classes" && text.contains("AllowAny"))
+            {
                 endpoint.public_marker = Some(last.to_string());
-            } else if AUTH_DECORATORS.contains(&last) || words::is_auth_name(last) || (last == "permission_classes" && !text.contains("AllowAny")) {
+            } else if AUTH_DECORATORS.contains(&last)
+                || words::is_auth_name(last)
+                || (last == "permission_classes" && !text.contains("AllowAny"))
+            {
                 endpoint.auth.push(format!("@{last}"));
                 if ROLE_DECORATORS.contains(&last) || words::is_role_check_text(text) {
                     endpoint.role_check = true;
                 }
-            } else if matches!(last, "cached") && !text.contains("key_prefix") && !text.contains("make_cache_key") && !text.contains("make_name") {
+            } else if matches!(last, "cached")
+                && !text.contains("key_prefix")
+                && !text.contains("make_cache_key")
+                && !text.contains("make_name")
+            {
                 endpoint.caches.push(CacheUse {
                     line: *line,
                     cache: callee.clone(),
                     key: "the request path only".into(),
                 });
-            } else if last == "method_decorator" && (text.contains("login_required") || text.contains("permission_required")) {
+            } else if last == "method_decorator"
+                && (text.contains("login_required") || text.contains("permission_required"))
+            {
                 endpoint.auth.push(format!("@{}", text.trim()));
             }
         }
@@ -234,9 +353,14 @@ pub fn scan(file: &SourceFile) -> Option<FileScan> {
         let mut users = HashSet::new();
         let mut first_param = None;
         if let Some(range) = f.params {
-            if let Some(node) = file.tree.and_then(|t| t.root_node().descendant_for_byte_range(range.start_byte, range.end_byte)) {
+            if let Some(node) = file.tree.and_then(|t| {
+                t.root_node()
+                    .descendant_for_byte_range(range.start_byte, range.end_byte)
+            }) {
                 for m in file.matches_in("auth_params", node) {
-                    let Some(name) = m.get("name").map(|n| file.text_of(n).to_string()) else { continue };
+                    let Some(name) = m.get("name").map(|n| file.text_of(n).to_string()) else {
+                        continue;
+                    };
                     if first_param.is_none() {
                         first_param = Some(name.clone());
                     }
@@ -257,7 +381,10 @@ pub fn scan(file: &SourceFile) -> Option<FileScan> {
                         continue;
                     }
                     let ty_last = ty.rsplit('.').next().unwrap_or(ty);
-                    if NOT_REQUEST.contains(&name.as_str()) || NOT_REQUEST_TYPES.contains(&ty_last) || name.starts_with('*') {
+                    if NOT_REQUEST.contains(&name.as_str())
+                        || NOT_REQUEST_TYPES.contains(&ty_last)
+                        || name.starts_with('*')
+                    {
                         continue;
                     }
                     tainted.insert(name);
@@ -288,7 +415,9 @@ pub fn scan(file: &SourceFile) -> Option<FileScan> {
 
     for (_, (span, name, bases, decorators)) in classes {
         let base_words: Vec<&str> = super::text::words(&bases).collect();
-        let is_view = base_words.iter().any(|b| VIEW_BASES.contains(b) || b.ends_with("View") || b.ends_with("ViewSet"));
+        let is_view = base_words
+            .iter()
+            .any(|b| VIEW_BASES.contains(b) || b.ends_with("View") || b.ends_with("ViewSet"));
         if !is_view {
             continue;
         }
@@ -303,14 +432,19 @@ pub fn scan(file: &SourceFile) -> Option<FileScan> {
         };
         if let Some(m) = base_words.iter().find(|b| LOGIN_MIXINS.contains(b)) {
             endpoint.auth.push((*m).to_string());
-            endpoint.role_check |= m.starts_with("Permission") || m.starts_with("Staff") || m.starts_with("Superuser") || m.starts_with("UserPasses");
+            endpoint.role_check |= m.starts_with("Permission")
+                || m.starts_with("Staff")
+                || m.starts_with("Superuser")
+                || m.starts_with("UserPasses");
         }
         if let Some(line) = body.lines().find(|l| l.contains("permission_classes")) {
             if line.contains("AllowAny") {
                 endpoint.public_marker = Some("AllowAny".into());
             } else {
                 endpoint.auth.push(line.trim().to_string());
-                endpoint.role_check |= line.contains("IsAdminUser") || line.contains("Admin") || line.contains("Staff");
+                endpoint.role_check |= line.contains("IsAdminUser")
+                    || line.contains("Admin")
+                    || line.contains("Staff");
             }
         }
         for d in &decorators {
@@ -318,21 +452,52 @@ pub fn scan(file: &SourceFile) -> Option<FileScan> {
                 endpoint.auth.push(format!("@{}", d.trim()));
             }
         }
-        if body.contains("decorators = [") && (body.contains("login_required") || body.contains("auth")) {
+        if body.contains("decorators = [")
+            && (body.contains("login_required") || body.contains("auth"))
+        {
             endpoint.auth.push("decorators = [login_required]".into());
         }
-        ctx.tainted = ["pk", "slug", "kwargs"].iter().map(|s| s.to_string()).collect();
-        ctx.users = ["user", "current_user"].iter().map(|s| s.to_string()).collect();
+        ctx.tainted = ["pk", "slug", "kwargs"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        ctx.users = ["user", "current_user"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
         analysis::analyse(file, &syn, span, &ctx, &mut endpoint);
         // DRF generic views: `queryset = Invoice.objects.all()` without a get_queryset that
         // scopes it serves any row by its URL pk.
-        let retrieves = base_words.iter().any(|b| b.contains("ViewSet") || b.starts_with("Retrieve") || b.contains("Update") || b.contains("Destroy") || *b == "DetailView");
+        let retrieves = base_words.iter().any(|b| {
+            b.contains("ViewSet")
+                || b.starts_with("Retrieve")
+                || b.contains("Update")
+                || b.contains("Destroy")
+                || *b == "DetailView"
+        });
         if retrieves && !body.contains("def get_queryset") && !body.contains("def get_object") {
-            if let Some((i, l)) = body.lines().enumerate().find(|(_, l)| l.trim_start().starts_with("queryset") && l.contains(".objects.")) {
+            if let Some((i, l)) = body
+                .lines()
+                .enumerate()
+                .find(|(_, l)| l.trim_start().starts_with("queryset") && l.contains(".objects."))
+            {
                 let scoped = l.contains("user") || l.contains("owner") || l.contains("org");
-                let object_permission = body.lines().any(|l| l.contains("permission_classes") && (l.contains("Owner") || l.contains("IsObject") || l.contains("DjangoObjectPermissions")));
+                let object_permission = body.lines().any(|l| {
+                    l.contains("permission_classes")
+                        && (l.contains("Owner")
+                            || l.contains("IsObject")
+                            || l.contains("DjangoObjectPermissions"))
+                });
                 if !scoped && !object_permission {
-                    let table = l.split('=').nth(1).unwrap_or("").trim().split(".objects").next().unwrap_or("").to_string();
+                    let table = l
+                        .split('=')
+                        .nth(1)
+                        .unwrap_or("")
+                        .trim()
+                        .split(".objects")
+                        .next()
+                        .unwrap_or("")
+                        .to_string();
                     endpoint.records.push(Record {
                         line: span.line + i as u32,
                         end_line: span.line + i as u32,
@@ -341,7 +506,9 @@ pub fn scan(file: &SourceFile) -> Option<FileScan> {
                         table,
                         column: "pk".into(),
                         value: "the URL's pk".into(),
-                        write: base_words.iter().any(|b| b.contains("Update") || b.contains("Destroy") || *b == "ModelViewSet"),
+                        write: base_words.iter().any(|b| {
+                            b.contains("Update") || b.contains("Destroy") || *b == "ModelViewSet"
+                        }),
                         owner_filter: false,
                         membership: false,
                     });
@@ -371,11 +538,18 @@ fn imported_module(file: &SourceFile, target: &str) -> Option<String> {
         let local = m.get("local").map(|l| file.text_of(l)).unwrap_or(name);
         if local == root {
             // `from pkg import module` imports a module; `from module import router` a variable.
-            return Some(if name == "router" || name == "app" || name.ends_with("_router") || name == "bp" || name == "blueprint" {
-                source.to_string()
-            } else {
-                format!("{source}.{name}")
-            });
+            return Some(
+                if name == "router"
+                    || name == "app"
+                    || name.ends_with("_router")
+                    || name == "bp"
+                    || name == "blueprint"
+                {
+                    source.to_string()
+                } else {
+                    format!("{source}.{name}")
+                },
+            );
         }
         if m.get("name").is_none() && (source == root || source.ends_with(&format!(".{root}"))) {
             return Some(source.to_string());

@@ -21,11 +21,17 @@ pub fn permissive(policy: &Policy) -> Option<&'static str> {
 }
 
 fn admits_everyone(expr: &str) -> Option<&'static str> {
-    let e: String = expr.to_ascii_lowercase().chars().filter(|c| !c.is_whitespace() && *c != '(' && *c != ')').collect();
+    let e: String = expr
+        .to_ascii_lowercase()
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '(' && *c != ')')
+        .collect();
     let e = e.replace("selectauth.", "auth.");
     match e.as_str() {
         "true" | "1=1" => Some("true"),
-        "auth.role='authenticated'" | "auth.jwt->>'role'='authenticated'" => Some("any signed-in user"),
+        "auth.role='authenticated'" | "auth.jwt->>'role'='authenticated'" => {
+            Some("any signed-in user")
+        }
         "auth.uidisnotnull" | "auth.uid<>null" => Some("any signed-in user"),
         _ => None,
     }
@@ -33,8 +39,14 @@ fn admits_everyone(expr: &str) -> Option<&'static str> {
 
 /// The project talks to its database through Supabase, so the anon key is public.
 fn supabase_project(repo: &Repo) -> bool {
-    repo.files.iter().any(|f| f.path.starts_with("supabase/") || f.path.contains("/supabase/migrations/"))
-        || repo.external.iter().flatten().any(|p| p.contains("@supabase/supabase-js") || p.contains("supabase-js"))
+    repo.files
+        .iter()
+        .any(|f| f.path.starts_with("supabase/") || f.path.contains("/supabase/migrations/"))
+        || repo
+            .external
+            .iter()
+            .flatten()
+            .any(|p| p.contains("@supabase/supabase-js") || p.contains("supabase-js"))
 }
 
 /// Schemas PostgREST serves (`[api] schemas` in supabase/config.toml; `public` by default).
@@ -42,7 +54,11 @@ fn exposed_schemas(repo: &Repo) -> HashSet<String> {
     let mut out: HashSet<String> = ["public".to_string()].into();
     if let Some(text) = repo.content("supabase/config.toml") {
         if let Ok(t) = text.parse::<toml::Table>() {
-            if let Some(list) = t.get("api").and_then(|a| a.get("schemas")).and_then(|s| s.as_array()) {
+            if let Some(list) = t
+                .get("api")
+                .and_then(|a| a.get("schemas"))
+                .and_then(|s| s.as_array())
+            {
                 out.extend(list.iter().filter_map(|v| v.as_str()).map(str::to_string));
             }
         }
@@ -55,19 +71,40 @@ fn exposed_schemas(repo: &Repo) -> HashSet<String> {
 fn customer_data(table: &Table, tables: &[Table], depth: u8) -> Option<String> {
     for c in &table.columns {
         let t = words::tokens(&c.name);
-        if words::is_owner_column(&c.name) || t.iter().any(|w| matches!(w.as_str(), "email" | "password" | "phone" | "address" | "ssn" | "iban")) {
+        if words::is_owner_column(&c.name)
+            || t.iter().any(|w| {
+                matches!(
+                    w.as_str(),
+                    "email" | "password" | "phone" | "address" | "ssn" | "iban"
+                )
+            })
+        {
             return Some(format!("column {}", c.name));
         }
-        if c.references.as_ref().is_some_and(|r| r.table.ends_with("auth.users") || r.table == "auth.users") {
+        if c.references
+            .as_ref()
+            .is_some_and(|r| r.table.ends_with("auth.users") || r.table == "auth.users")
+        {
             return Some(format!("{} references auth.users", c.name));
         }
     }
     if depth < 3 {
         for fk in &table.foreign_keys {
-            let parent = fk.references_table.rsplit('.').next().unwrap_or(&fk.references_table);
-            if let Some(p) = tables.iter().find(|t| t.name == parent && t.name != table.name) {
+            let parent = fk
+                .references_table
+                .rsplit('.')
+                .next()
+                .unwrap_or(&fk.references_table);
+            if let Some(p) = tables
+                .iter()
+                .find(|t| t.name == parent && t.name != table.name)
+            {
                 if customer_data(p, tables, depth + 1).is_some() {
-                    return Some(format!("belongs to {} through {}", p.name, fk.columns.join(", ")));
+                    return Some(format!(
+                        "belongs to {} through {}",
+                        p.name,
+                        fk.columns.join(", ")
+                    ));
                 }
             }
         }
@@ -96,7 +133,10 @@ pub fn check(repo: &Repo, out: &mut Vec<Draft>) {
     }
     let schemas = exposed_schemas(repo);
     let tables = &repo.schema.tables;
-    for t in tables.iter().filter(|t| schemas.contains(&t.schema) && !t.origin.path.ends_with(".prisma")) {
+    for t in tables
+        .iter()
+        .filter(|t| schemas.contains(&t.schema) && !t.origin.path.ends_with(".prisma"))
+    {
         let data = customer_data(t, tables, 0);
         if !t.rls_enabled {
             if revoked(repo, t) {
@@ -131,8 +171,13 @@ pub fn check(repo: &Repo, out: &mut Vec<Draft>) {
         }
         let Some(why) = data else { continue };
         for p in &t.policies {
-            let Some(reads_as) = permissive(p) else { continue };
-            let roles_open = p.roles.is_empty() || p.roles.iter().any(|r| matches!(r.as_str(), "public" | "anon" | "authenticated"));
+            let Some(reads_as) = permissive(p) else {
+                continue;
+            };
+            let roles_open = p.roles.is_empty()
+                || p.roles
+                    .iter()
+                    .any(|r| matches!(r.as_str(), "public" | "anon" | "authenticated"));
             if !p.permissive || !roles_open {
                 continue;
             }
@@ -185,8 +230,14 @@ mod tests {
     fn open_expressions() {
         assert_eq!(admits_everyone("true"), Some("true"));
         assert_eq!(admits_everyone("( true )"), Some("true"));
-        assert_eq!(admits_everyone("auth.role() = 'authenticated'"), Some("any signed-in user"));
-        assert_eq!(admits_everyone("(select auth.uid()) is not null"), Some("any signed-in user"));
+        assert_eq!(
+            admits_everyone("auth.role() = 'authenticated'"),
+            Some("any signed-in user")
+        );
+        assert_eq!(
+            admits_everyone("(select auth.uid()) is not null"),
+            Some("any signed-in user")
+        );
         assert_eq!(admits_everyone("auth.uid() = user_id"), None);
     }
 }

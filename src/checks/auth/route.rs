@@ -32,7 +32,10 @@ fn gateway_note(index: &Index, site: &Site) -> Option<&'static str> {
 pub fn check_routes(index: &Index, out: &mut Vec<Draft>) {
     for site in &index.sites {
         let e = site.endpoint;
-        if public_reason(site).is_some() || index.protection(site).is_some() || index.runs_as_caller(site) {
+        if public_reason(site).is_some()
+            || index.protection(site).is_some()
+            || index.runs_as_caller(site)
+        {
             continue;
         }
         let data = index.data(site);
@@ -90,10 +93,23 @@ fn summary(index: &Index, site: &Site) -> String {
         (false, true) => "writes",
         _ => "reads",
     };
-    let privileged: Vec<&str> = e.data.iter().filter(|d| index.privileged(site, &d.client)).map(|d| d.client.as_str()).collect();
+    let privileged: Vec<&str> = e
+        .data
+        .iter()
+        .filter(|d| index.privileged(site, &d.client))
+        .map(|d| d.client.as_str())
+        .collect();
     let mut parts = Vec::new();
     if !tables.is_empty() {
-        let mut s = format!("{verb} {}", tables.iter().take(3).copied().collect::<Vec<_>>().join(", "));
+        let mut s = format!(
+            "{verb} {}",
+            tables
+                .iter()
+                .take(3)
+                .copied()
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
         if let Some(c) = privileged.first() {
             s.push_str(&format!(" through {c} (service role, RLS bypassed)"));
         }
@@ -101,8 +117,16 @@ fn summary(index: &Index, site: &Site) -> String {
     }
     parts.extend(effects.iter().take(2).map(|s| s.to_string()));
     if parts.is_empty() {
-        let helpers: Vec<&str> = e.calls.iter().filter(|c| index.helper(&site.file.path, c, false).is_some()).map(String::as_str).collect();
-        parts.push(format!("calls {} which query the database", helpers.join(", ")));
+        let helpers: Vec<&str> = e
+            .calls
+            .iter()
+            .filter(|c| index.helper(&site.file.path, c, false).is_some())
+            .map(String::as_str)
+            .collect();
+        parts.push(format!(
+            "calls {} which query the database",
+            helpers.join(", ")
+        ));
     }
     parts.join(" and ")
 }
@@ -122,7 +146,11 @@ pub fn check_danger(index: &Index, out: &mut Vec<Draft>) {
         if word.is_none() && (body.is_none() || protection.is_some()) {
             continue;
         }
-        if word.is_some() && body.is_none() && index.data(site).is_empty() && !matches!(word.as_deref(), Some("debug" | "seed" | "test" | "reset")) {
+        if word.is_some()
+            && body.is_none()
+            && index.data(site).is_empty()
+            && !matches!(word.as_deref(), Some("debug" | "seed" | "test" | "reset"))
+        {
             continue;
         }
         let reach = match &protection {
@@ -130,7 +158,12 @@ pub fn check_danger(index: &Index, out: &mut Vec<Draft>) {
             None => "it has no authentication at all".to_string(),
         };
         let what = match (body, &word) {
-            (Some(b), Some(w)) => format!("{} looks like a {w} endpoint and {} (line {})", site.label(), b.what, b.line),
+            (Some(b), Some(w)) => format!(
+                "{} looks like a {w} endpoint and {} (line {})",
+                site.label(),
+                b.what,
+                b.line
+            ),
             (Some(b), None) => format!("{} {} (line {})", site.label(), b.what, b.line),
             (None, Some(w)) => format!("{} is a {w} endpoint deployed with the app", site.label()),
             (None, None) => continue,

@@ -14,13 +14,20 @@ pub const ITEM: &str = "AUTH-TENANT";
 /// Row-level security that actually scopes rows: enabled, with at least one policy that is
 /// not `true` for everyone.
 fn rls_scopes(table: &Table) -> bool {
-    table.rls_enabled && !table.policies.is_empty() && !table.policies.iter().any(|p| super::rls::permissive(p).is_some())
+    table.rls_enabled
+        && !table.policies.is_empty()
+        && !table
+            .policies
+            .iter()
+            .any(|p| super::rls::permissive(p).is_some())
 }
 
 pub fn check(index: &Index, out: &mut Vec<Draft>) {
     for site in &index.sites {
         let e = site.endpoint;
-        let Some(protection) = index.protection(site) else { continue };
+        let Some(protection) = index.protection(site) else {
+            continue;
+        };
         for r in &e.records {
             if r.owner_filter || r.membership {
                 continue;
@@ -32,19 +39,30 @@ pub fn check(index: &Index, out: &mut Vec<Draft>) {
             let table = index.repo.schema.table(&r.table);
             let (why, confidence, related) = match r.store {
                 Store::Supabase if index.privileged(site, &r.client) => (
-                    format!("through {}, the service-role client that bypasses row-level security", r.client),
+                    format!(
+                        "through {}, the service-role client that bypasses row-level security",
+                        r.client
+                    ),
                     Confidence::High,
                     None,
                 ),
                 Store::Supabase => match table {
                     Some(t) if !rls_scopes(t) => (
-                        format!("and {} has no row-level security policy that scopes it", t.name),
+                        format!(
+                            "and {} has no row-level security policy that scopes it",
+                            t.name
+                        ),
                         Confidence::Medium,
                         Some(t),
                     ),
                     _ => continue,
                 },
-                Store::Orm | Store::Sql => ("with the server's own database credentials (no row-level security)".to_string(), Confidence::High, None),
+                Store::Orm | Store::Sql => (
+                    "with the server's own database credentials (no row-level security)"
+                        .to_string(),
+                    Confidence::High,
+                    None,
+                ),
             };
             let tenant_column = words::is_owner_column(&r.column);
             let message = if tenant_column {
@@ -77,7 +95,11 @@ pub fn check(index: &Index, out: &mut Vec<Draft>) {
                 d = d.data_write();
             }
             if let Some(t) = related.or(table) {
-                d = d.related(&t.origin.path, t.origin.line, format!("{} is created here", t.name));
+                d = d.related(
+                    &t.origin.path,
+                    t.origin.line,
+                    format!("{} is created here", t.name),
+                );
             }
             out.push(d);
         }

@@ -74,7 +74,11 @@ pub fn bound_names(pattern: &str) -> Vec<String> {
         }
         if c.is_ascii_alphabetic() || c == '_' || c == '$' {
             let start = i;
-            while i < bytes.len() && ((bytes[i] as char).is_ascii_alphanumeric() || bytes[i] == b'_' || bytes[i] == b'$') {
+            while i < bytes.len()
+                && ((bytes[i] as char).is_ascii_alphanumeric()
+                    || bytes[i] == b'_'
+                    || bytes[i] == b'$')
+            {
                 i += 1;
             }
             let word = &p[start..i];
@@ -218,9 +222,16 @@ pub fn sql_comparisons(sql: &str, params: &[String]) -> Vec<(String, String)> {
     let mut positional = 0usize;
     let mut out = Vec::new();
     for caps in re.captures_iter(sql) {
-        let column = caps[1].rsplit('.').next().unwrap_or(&caps[1]).to_ascii_lowercase();
+        let column = caps[1]
+            .rsplit('.')
+            .next()
+            .unwrap_or(&caps[1])
+            .to_ascii_lowercase();
         let raw = caps[2].trim_matches('\'');
-        let value = if let Some(n) = raw.strip_prefix('$').filter(|n| n.chars().all(|c| c.is_ascii_digit())) {
+        let value = if let Some(n) = raw
+            .strip_prefix('$')
+            .filter(|n| n.chars().all(|c| c.is_ascii_digit()))
+        {
             let i: usize = n.parse().unwrap_or(0);
             params.get(i.wrapping_sub(1)).cloned().unwrap_or_default()
         } else if raw == "?" || raw == "%s" {
@@ -231,7 +242,10 @@ pub fn sql_comparisons(sql: &str, params: &[String]) -> Vec<(String, String)> {
         } else if let Some(name) = raw.strip_prefix("%(").and_then(|x| x.strip_suffix(")s")) {
             name.to_string()
         } else {
-            raw.trim_start_matches('$').trim_start_matches('{').trim_end_matches('}').to_string()
+            raw.trim_start_matches('$')
+                .trim_start_matches('{')
+                .trim_end_matches('}')
+                .to_string()
         };
         out.push((column, value));
     }
@@ -241,7 +255,8 @@ pub fn sql_comparisons(sql: &str, params: &[String]) -> Vec<(String, String)> {
 /// The text looks like SQL that reads or changes rows selected by a WHERE clause.
 pub fn is_filtering_sql(text: &str) -> bool {
     let lower = text.to_ascii_lowercase();
-    lower.contains("where") && (lower.contains("select") || lower.contains("update") || lower.contains("delete"))
+    lower.contains("where")
+        && (lower.contains("select") || lower.contains("update") || lower.contains("delete"))
 }
 
 /// A 401/403 answer, or an exception that becomes one, in any of the common stacks.
@@ -342,8 +357,14 @@ mod tests {
         assert_eq!(literal("`a${b}`").as_deref(), Some("a${b}"));
         assert!(constant_literal("`a${b}`").is_none());
         assert!(literal("id").is_none());
-        assert_eq!(bound_names("{ data: { user }, error: authError }"), ["user", "authError"]);
-        assert_eq!(bound_names("{ inviteId, token = \"x\" }"), ["inviteId", "token"]);
+        assert_eq!(
+            bound_names("{ data: { user }, error: authError }"),
+            ["user", "authError"]
+        );
+        assert_eq!(
+            bound_names("{ inviteId, token = \"x\" }"),
+            ["inviteId", "token"]
+        );
         assert_eq!(bound_names("id"), ["id"]);
         assert_eq!(elements("[a, f(b, c), 'x,y']"), ["a", "f(b, c)", "'x,y'"]);
     }
@@ -352,8 +373,14 @@ mod tests {
     fn dynamic_parts_of_keys() {
         assert_eq!(dynamic_parts("\"user-stats\"").trim(), "");
         assert_eq!(dynamic_parts("`stats:${user.id}`").trim(), "user.id");
-        assert_eq!(dynamic_parts("[\"profile\", user?.id]").replace(' ', ""), "[,user?.id]");
-        assert_eq!(dynamic_parts("f\"dash:{current_user.id}\"").trim(), "f  current_user.id");
+        assert_eq!(
+            dynamic_parts("[\"profile\", user?.id]").replace(' ', ""),
+            "[,user?.id]"
+        );
+        assert_eq!(
+            dynamic_parts("f\"dash:{current_user.id}\"").trim(),
+            "f  current_user.id"
+        );
     }
 
     #[test]
@@ -373,23 +400,47 @@ mod tests {
             "SELECT * FROM invoices i WHERE i.org_id = $2 AND id = $1",
             &["id".into(), "user.org_id".into()],
         );
-        assert_eq!(c, [("org_id".to_string(), "user.org_id".to_string()), ("id".into(), "id".into())]);
+        assert_eq!(
+            c,
+            [
+                ("org_id".to_string(), "user.org_id".to_string()),
+                ("id".into(), "id".into())
+            ]
+        );
         let f = sql_comparisons("WHERE org_id = '{org_id}' AND status = 'paid'", &[]);
         assert_eq!(f, [("org_id".to_string(), "org_id".to_string())]);
-        let p = sql_comparisons("WHERE c.org_id = %s LIMIT %s", &["user[\"org_id\"]".into(), "limit".into()]);
+        let p = sql_comparisons(
+            "WHERE c.org_id = %s LIMIT %s",
+            &["user[\"org_id\"]".into(), "limit".into()],
+        );
         assert_eq!(p[0], ("org_id".to_string(), "user[\"org_id\"]".to_string()));
     }
 
     #[test]
     fn statements_that_matter() {
-        assert!(answers_unauthorized("return json({ error: \"Unauthorized\" }, 401);"));
-        assert!(answers_unauthorized("raise HTTPException(status_code=401, detail='x')"));
+        assert!(answers_unauthorized(
+            "return json({ error: \"Unauthorized\" }, 401);"
+        ));
+        assert!(answers_unauthorized(
+            "raise HTTPException(status_code=401, detail='x')"
+        ));
         assert!(answers_unauthorized("return res.status(403).json({})"));
-        assert!(!answers_unauthorized("return json({ error: error.message }, 400);"));
-        assert_eq!(dangerous_statement(".update({ role: \"admin\" })"), Some("grants the admin role"));
+        assert!(!answers_unauthorized(
+            "return json({ error: error.message }, 400);"
+        ));
+        assert_eq!(
+            dangerous_statement(".update({ role: \"admin\" })"),
+            Some("grants the admin role")
+        );
         assert!(dangerous_statement(".update({ role: \"member\" })").is_none());
-        assert!(env_gated("if (process.env.NODE_ENV === \"production\") return notFound();"));
-        assert!(public_cache_control("\"Cache-Control\": \"public, s-maxage=300\","));
-        assert!(!public_cache_control("\"Cache-Control\": \"private, no-store\","));
+        assert!(env_gated(
+            "if (process.env.NODE_ENV === \"production\") return notFound();"
+        ));
+        assert!(public_cache_control(
+            "\"Cache-Control\": \"public, s-maxage=300\","
+        ));
+        assert!(!public_cache_control(
+            "\"Cache-Control\": \"private, no-store\","
+        ));
     }
 }

@@ -108,9 +108,25 @@ pub fn is_auth_name(name: &str) -> bool {
     );
     let subject = has(
         &t,
-        &["user", "session", "token", "login", "logged", "admin", "viewer", "me", "claims", "principal"],
+        &[
+            "user",
+            "session",
+            "token",
+            "login",
+            "logged",
+            "admin",
+            "viewer",
+            "me",
+            "claims",
+            "principal",
+        ],
     );
-    let writes = has(&t, &["create", "update", "delete", "set", "list", "all", "by", "for"]);
+    let writes = has(
+        &t,
+        &[
+            "create", "update", "delete", "set", "list", "all", "by", "for",
+        ],
+    );
     verb && subject && !writes
 }
 
@@ -136,8 +152,16 @@ pub fn public_by_design(name_or_path: &str) -> Option<&'static str> {
         return Some("a webhook (authenticated by its signature, not a user)");
     }
     let only = |w: &[&str]| t.len() <= 2 && has(&t, w);
-    if any(&["health", "healthz", "healthcheck", "ping", "readyz", "livez", "liveness", "readiness"])
-        || only(&["status", "version", "ready"])
+    if any(&[
+        "health",
+        "healthz",
+        "healthcheck",
+        "ping",
+        "readyz",
+        "livez",
+        "liveness",
+        "readiness",
+    ]) || only(&["status", "version", "ready"])
     {
         return Some("a health check");
     }
@@ -153,10 +177,24 @@ pub fn public_by_design(name_or_path: &str) -> Option<&'static str> {
     {
         return Some("part of signing in");
     }
-    if any(&["invite", "invites", "invitation", "invitations"]) && any(&["accept", "join", "redeem"]) {
+    if any(&["invite", "invites", "invitation", "invitations"])
+        && any(&["accept", "join", "redeem"])
+    {
         return Some("an invitation acceptance (the invite token is the credential)");
     }
-    if any(&["robots", "sitemap", "og", "rss", "feed", "manifest", "favicon", "public", "contact", "waitlist", "newsletter"]) {
+    if any(&[
+        "robots",
+        "sitemap",
+        "og",
+        "rss",
+        "feed",
+        "manifest",
+        "favicon",
+        "public",
+        "contact",
+        "waitlist",
+        "newsletter",
+    ]) {
         return Some("public content");
     }
     None
@@ -167,8 +205,23 @@ pub fn public_by_design(name_or_path: &str) -> Option<&'static str> {
 pub fn danger_word(name_or_path: &str) -> Option<String> {
     let t = tokens(name_or_path);
     const WORDS: &[&str] = &[
-        "bootstrap", "debug", "seed", "seeding", "simulate", "simulation", "test", "testing",
-        "promote", "impersonate", "backdoor", "sudo", "dev", "mock", "fake", "godmode", "superuser",
+        "bootstrap",
+        "debug",
+        "seed",
+        "seeding",
+        "simulate",
+        "simulation",
+        "test",
+        "testing",
+        "promote",
+        "impersonate",
+        "backdoor",
+        "sudo",
+        "dev",
+        "mock",
+        "fake",
+        "godmode",
+        "superuser",
     ];
     if let Some(w) = t.iter().find(|w| WORDS.contains(&w.as_str())) {
         return Some(w.clone());
@@ -185,35 +238,65 @@ pub fn danger_word(name_or_path: &str) -> Option<String> {
     None
 }
 
+/// Words that name an owner or a tenant (`org_id`, `ownerId`, `created_by`).
+const OWNER_WORDS: &[&str] = &[
+    "user",
+    "owner",
+    "org",
+    "organization",
+    "organisation",
+    "tenant",
+    "account",
+    "team",
+    "workspace",
+    "company",
+    "author",
+    "creator",
+    "created",
+    "profile",
+    "member",
+    "uid",
+];
+
 /// Columns that scope a record to its owner or tenant.
 pub fn is_owner_column(column: &str) -> bool {
     let t = tokens(column);
-    has(
-        &t,
-        &[
-            "user", "owner", "org", "organization", "organisation", "tenant", "account", "team",
-            "workspace", "company", "author", "creator", "created", "profile", "member", "uid",
-        ],
-    ) && !has(&t, &["customer"])
+    has(&t, OWNER_WORDS) && !has(&t, &["customer"])
 }
 
 /// Columns that identify one record: `id`, `pk`, `invoice_id`, `invoiceId`, `slug`, `_id`.
 pub fn is_key_column(column: &str) -> bool {
     let t = tokens(column);
-    matches!(t.last().map(String::as_str), Some("id" | "pk" | "uuid" | "slug" | "key" | "number"))
+    matches!(
+        t.last().map(String::as_str),
+        Some("id" | "pk" | "uuid" | "slug" | "key" | "number")
+    )
 }
 
-/// Words that name the caller or their tenant in an expression or a cache key.
-pub const IDENTITY_WORDS: &[&str] = &[
-    "user", "users", "uid", "userid", "session", "auth", "claims", "sub", "org", "orgid",
-    "organization", "organisation", "tenant", "account", "team", "workspace", "company",
-    "profile", "owner", "member", "viewer", "me", "principal", "token", "jwt", "email",
-    "customer", "locals", "identity",
+/// Words that name the caller in an expression or a cache key, besides `OWNER_WORDS`.
+const CALLER_WORDS: &[&str] = &[
+    "users",
+    "userid",
+    "orgid",
+    "session",
+    "auth",
+    "claims",
+    "sub",
+    "viewer",
+    "me",
+    "principal",
+    "token",
+    "jwt",
+    "email",
+    "customer",
+    "locals",
+    "identity",
 ];
 
 /// The expression or key mentions the caller or their tenant.
 pub fn mentions_identity(text: &str) -> bool {
-    has(&tokens(text), IDENTITY_WORDS)
+    let t = tokens(text);
+    has(&t, OWNER_WORDS) || has(&t, CALLER_WORDS)
 }
 
 /// A cache key that varies with the caller: an identity word outside its literal text.
@@ -225,10 +308,22 @@ pub fn key_identifies_caller(key: &str) -> bool {
 pub fn is_role_check_text(text: &str) -> bool {
     let lower = text.to_ascii_lowercase();
     let words = tokens(text);
-    (has(&words, &["role", "roles", "permission", "permissions", "scope", "scopes"])
-        && (lower.contains("admin") || lower.contains("owner") || lower.contains("staff")))
+    (has(
+        &words,
+        &[
+            "role",
+            "roles",
+            "permission",
+            "permissions",
+            "scope",
+            "scopes",
+        ],
+    ) && (lower.contains("admin") || lower.contains("owner") || lower.contains("staff")))
         || has(&words, &["isadmin", "superuser", "staff"])
-        || (has(&words, &["is", "require", "has", "assert", "ensure", "check"]) && has(&words, &["admin", "superuser", "staff"]))
+        || (has(
+            &words,
+            &["is", "require", "has", "assert", "ensure", "check"],
+        ) && has(&words, &["admin", "superuser", "staff"]))
 }
 
 #[cfg(test)]
@@ -240,7 +335,10 @@ mod tests {
         assert_eq!(tokens("requireAuth"), ["require", "auth"]);
         assert_eq!(tokens("get_current_user"), ["get", "current", "user"]);
         assert_eq!(tokens("bootstrap-admin"), ["bootstrap", "admin"]);
-        assert_eq!(tokens("/api/v1/invoices/:id"), ["api", "v1", "invoices", "id"]);
+        assert_eq!(
+            tokens("/api/v1/invoices/:id"),
+            ["api", "v1", "invoices", "id"]
+        );
         assert_eq!(tokens("HTTPBearer"), ["httpbearer"]);
     }
 
@@ -260,7 +358,15 @@ mod tests {
         ] {
             assert!(is_auth_name(n), "{n}");
         }
-        for n in ["getInvoices", "author", "createUser", "sendEmail", "oauthCallback", "getUserById", "updateSession"] {
+        for n in [
+            "getInvoices",
+            "author",
+            "createUser",
+            "sendEmail",
+            "oauthCallback",
+            "getUserById",
+            "updateSession",
+        ] {
             assert!(!is_auth_name(n), "{n}");
         }
         assert!(is_auth_callee("supabaseAdmin.auth.getUser"));
@@ -289,7 +395,9 @@ mod tests {
 
     #[test]
     fn columns_and_identity() {
-        assert!(is_owner_column("org_id") && is_owner_column("userId") && is_owner_column("created_by"));
+        assert!(
+            is_owner_column("org_id") && is_owner_column("userId") && is_owner_column("created_by")
+        );
         assert!(!is_owner_column("customer_id") && !is_owner_column("id"));
         assert!(is_key_column("id") && is_key_column("invoiceId") && is_key_column("_id"));
         assert!(!is_key_column("status"));
