@@ -124,6 +124,8 @@ pub struct Repo {
     pub catalogue: Catalogue,
     /// The repository's package.json depends on Vite.
     pub vite_app: bool,
+    /// The repository's package.json depends on Next.js.
+    pub next_app: bool,
     contents: Contents,
     /// Whether `map` ran (graph and history are known).
     pub mapped: bool,
@@ -394,6 +396,8 @@ impl Repo {
             .collect();
         let schema = replay_schema(&texts, &|p| store.content(p).ok().flatten());
         let vite_app = package_json_has(&|p| store.content(p).ok().flatten(), "vite");
+        let next_app = package_json_has(&|p| store.content(p).ok().flatten(), "next");
+        let stack = roles::Stack { vite: vite_app, next: next_app };
 
         let files: Vec<RepoFile> = records
             .into_iter()
@@ -403,7 +407,7 @@ impl Repo {
                     .and_then(|s| s.get(super::TRAITS))
                     .and_then(|v| Traits::deserialize(v).ok())
                     .unwrap_or_default();
-                let roles = roles::roles(&r.path, r.lang, &r.imports, &traits, vite_app);
+                let roles = roles::roles(&r.path, r.lang, &r.imports, &traits, stack);
                 RepoFile {
                     path: r.path,
                     lang: r.lang,
@@ -435,7 +439,7 @@ impl Repo {
             coupling,
             history,
             catalogue,
-            vite_app,
+            stack,
             Contents::Store(Mutex::new(store)),
         );
         repo.root = root;
@@ -454,6 +458,8 @@ impl Repo {
             .collect();
         let read = |p: &str| texts.get(p).cloned();
         let vite_app = package_json_has(&read, "vite");
+        let next_app = package_json_has(&read, "next");
+        let stack = roles::Stack { vite: vite_app, next: next_app };
         let empty: Vec<Import> = Vec::new();
         let sources: Vec<crate::graph::SourceFile> = files
             .iter()
@@ -497,7 +503,7 @@ impl Repo {
                 .get(super::TRAITS)
                 .and_then(|v| Traits::deserialize(v).ok())
                 .unwrap_or_default();
-            let roles = roles::roles(&f.path, f.lang, &facts.imports, &traits, vite_app);
+            let roles = roles::roles(&f.path, f.lang, &facts.imports, &traits, stack);
             let status = if f.lang.is_parsed() {
                 "parsed"
             } else {
@@ -530,7 +536,7 @@ impl Repo {
             Vec::new(),
             HistoryView::default(),
             catalogue,
-            vite_app,
+            stack,
             Contents::Memory(texts),
         );
         repo.mapped = true;
@@ -547,7 +553,7 @@ impl Repo {
         coupling: Vec<CouplingRow>,
         history: HistoryView,
         catalogue: Catalogue,
-        vite_app: bool,
+        stack: roles::Stack,
         contents: Contents,
     ) -> Repo {
         let index: HashMap<String, usize> = files
@@ -603,7 +609,8 @@ impl Repo {
             coupling,
             history,
             catalogue,
-            vite_app,
+            vite_app: stack.vite,
+            next_app: stack.next,
             contents,
             mapped: false,
         }

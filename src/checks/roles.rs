@@ -221,9 +221,18 @@ pub const AUTH_CALLS: [&str; 12] = [
     "authenticate",
 ];
 
-/// Decides a file's roles. `vite_app`: the repository's package.json depends on vite (its
+/// What the repository's package.json says about where its code runs.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Stack {
+    /// Depends on vite: its `src/` runs in the browser unless it is server code.
+    pub vite: bool,
+    /// Depends on next: components under `app/` are server components unless "use client".
+    pub next: bool,
+}
+
+/// Decides a file's roles. `stack`: what the repository's package.json depends on (a Vite app's
 /// `src/` runs in the browser unless it is server code).
-pub fn roles(path: &str, lang: Lang, imports: &[Import], traits: &Traits, vite_app: bool) -> Roles {
+pub fn roles(path: &str, lang: Lang, imports: &[Import], traits: &Traits, stack: Stack) -> Roles {
     let lower = path.to_ascii_lowercase();
     let name = lower.rsplit('/').next().unwrap_or(&lower);
     let stem = name.split('.').next().unwrap_or(name);
@@ -316,12 +325,15 @@ pub fn roles(path: &str, lang: Lang, imports: &[Import], traits: &Traits, vite_a
         || traits.directives.contains("use server")
         || lower.contains("/server/")
         || lower.starts_with("server/");
+    // Next.js renders app/ components on the server unless they opt into the client.
+    let server_component = stack.next && in_app_dir && !traits.directives.contains("use client");
     r.client = js
         && !r.server
+        && !server_component
         && (traits.directives.contains("use client")
             || lang == Lang::Tsx
             || name.ends_with(".jsx")
-            || (vite_app && (lower.starts_with("src/") || lower.contains("/src/")))
+            || (stack.vite && (lower.starts_with("src/") || lower.contains("/src/")))
             || r.entry == Some(EntryKind::Page));
 
     let words = |list: &[&str]| list.iter().any(|w| lower.contains(w));
@@ -363,6 +375,8 @@ pub fn is_data_write_callee(c: &str) -> bool {
 mod tests {
     use super::*;
 
+    const VITE: Stack = Stack { vite: true, next: false };
+
     fn imp(s: &str) -> Import {
         Import {
             specifier: s.into(),
@@ -396,9 +410,7 @@ mod tests {
                 "supabase/functions/get-invoice/index.ts",
                 Lang::TypeScript,
                 &[],
-                &t,
-                true
-            )
+                &t, VITE)
             .entry,
             Some(EntryKind::EdgeFunction)
         );
@@ -407,9 +419,7 @@ mod tests {
                 "supabase/functions/_shared/cors.ts",
                 Lang::TypeScript,
                 &[],
-                &t,
-                true
-            )
+                &t, VITE)
             .entry,
             None
         );
@@ -418,9 +428,7 @@ mod tests {
                 "app/api/orders/[id]/route.ts",
                 Lang::TypeScript,
                 &[],
-                &t,
-                false
-            )
+                &t, Stack::default())
             .entry,
             Some(EntryKind::ApiRoute)
         );
@@ -429,14 +437,12 @@ mod tests {
                 "src/pages/api/checkout.ts",
                 Lang::TypeScript,
                 &[],
-                &t,
-                false
-            )
+                &t, Stack::default())
             .entry,
             Some(EntryKind::ApiRoute)
         );
         assert_eq!(
-            roles("app/dashboard/page.tsx", Lang::Tsx, &[], &t, false).entry,
+            roles("app/dashboard/page.tsx", Lang::Tsx, &[], &t, Stack::default()).entry,
             Some(EntryKind::Page)
         );
         let mut py = Traits::default();
@@ -446,9 +452,7 @@ mod tests {
                 "services/reports/main.py",
                 Lang::Python,
                 &[imp("fastapi")],
-                &py,
-                false
-            )
+                &py, Stack::default())
             .entry,
             Some(EntryKind::Server)
         );
@@ -457,14 +461,14 @@ mod tests {
     #[test]
     fn vite_sources_are_client_and_edge_functions_are_server() {
         let t = Traits::default();
-        let ui = roles("src/hooks/useInvoices.ts", Lang::TypeScript, &[], &t, true);
+        let ui = roles("src/hooks/useInvoices.ts", Lang::TypeScript, &[], &t, VITE);
         assert!(ui.client && !ui.server);
         let edge = roles(
             "supabase/functions/_shared/supabaseAdmin.ts",
             Lang::TypeScript,
             &[],
             &t,
-            true,
+            VITE,
         );
         assert!(edge.server && !edge.client);
         let tests = roles(
@@ -472,19 +476,30 @@ mod tests {
             Lang::TypeScript,
             &[],
             &t,
-            true,
+            VITE,
         );
         assert!(tests.test && !tests.money);
+    }
+
+    #[test]
+    fn next_app_components_are_server_unless_use_client() {
+        let next = Stack { vite: false, next: true };
+        let page = roles("app/admin/page.tsx", Lang::Tsx, &[], &Traits::default(), next);
+        assert!(!page.client);
+        let mut use_client = Traits::default();
+        use_client.directives.insert("use client".into());
+        assert!(roles("app/admin/Panel.tsx", Lang::Tsx, &[], &use_client, next).client);
+        assert!(roles("components/Panel.tsx", Lang::Tsx, &[], &Traits::default(), next).client);
     }
 
     #[test]
     fn writes_through_data_clients_mark_data_write() {
         let mut t = Traits::default();
         t.calls.insert("supabase.from().insert".into());
-        assert!(roles("src/hooks/useInvoices.ts", Lang::TypeScript, &[], &t, true).data_write);
+        assert!(roles("src/hooks/useInvoices.ts", Lang::TypeScript, &[], &t, VITE).data_write);
         let mut set = Traits::default();
         set.calls.insert("seen.add".into());
         set.calls.insert("console.log".into());
-        assert!(!roles("src/lib/x.ts", Lang::TypeScript, &[], &set, true).data_write);
+        assert!(!roles("src/lib/x.ts", Lang::TypeScript, &[], &set, VITE).data_write);
     }
 }
