@@ -60,7 +60,8 @@ const VERIFIERS: [&str; 20] = [
     "isValidSignature",
 ];
 
-/// Calls that compute an HMAC: a check only with the comparison that follows them.
+/// Calls that compute an HMAC: a check only with the comparison that follows them (their
+/// arguments are the raw body, not a parse of it).
 const DIGESTS: [&str; 3] = ["createHmac", "hmac.new", "subtle.sign"];
 
 /// Verifiers that return a boolean: their result must decide whether processing goes on.
@@ -603,8 +604,11 @@ fn units<'t>(syn: &Syntax<'t>) -> Vec<Unit<'t>> {
         .trim_start()
         .trim_start_matches(['"', '\''])
         .starts_with("use server");
-    let api_file =
-        lower.contains("pages/api/") || lower.starts_with("api/") || lower.contains("/api/");
+    // Files whose exports a platform serves: Next.js pages API, Vercel and Netlify functions.
+    let function_file = lower.contains("pages/api/")
+        || lower.starts_with("api/")
+        || lower.contains("/api/")
+        || lower.contains("netlify/functions/");
     let route_file = file
         .path
         .rsplit('/')
@@ -612,47 +616,37 @@ fn units<'t>(syn: &Syntax<'t>) -> Vec<Unit<'t>> {
         .is_some_and(|n| n.starts_with("route."));
     let mut out: Vec<Unit<'t>> = Vec::new();
     for h in &syn.handlers {
-        let last = h.label.rsplit('.').next().unwrap_or(&h.label);
-        let receiver = h.label.rsplit_once('.').map(|(r, _)| r).unwrap_or("");
-        let receiver_last = receiver.rsplit('.').next().unwrap_or(receiver);
-        let route_call = ROUTE_VERBS.contains(&last)
-            && ROUTE_RECEIVERS
-                .iter()
-                .any(|r| receiver_last.to_ascii_lowercase().ends_with(r));
-        let django = file.lang == Lang::Python
-            && [
-                "csrf_exempt",
-                "require_POST",
-                "require_http_methods",
-                "api_view",
-            ]
-            .iter()
-            .any(|d| h.label.ends_with(d));
         let export = h.label.starts_with("export");
+        let commonjs = matches!(
+            h.label.as_str(),
+            "module.exports" | "exports.handler" | "module.exports.handler" | "exports.default"
+        );
         let is_handler = h.serve
-            || route_call
-            || django
+            || is_route_registration(&h.label)
+            || (file.lang == Lang::Python && is_django_decorator(&h.label))
             || (export
                 && (h.name.is_some_and(|n| HTTP_METHODS.contains(&n)) && route_file
-                    || h.label == "export default" && api_file
-                    || use_server));
+                    || (h.label == "export default" || h.name == Some("handler"))
+                        && function_file
+                    || use_server))
+            || (commonjs && function_file);
         if !is_handler || out.iter().any(|u| u.scope == span(h.node)) {
             continue;
         }
+        let file_routed = h.serve || export || commonjs;
         let label = match &h.route {
-            Some(r) if !h.serve => format!("{} {r}", h.label),
+            Some(r) if !file_routed => format!("{} {r}", h.label),
             _ => h.label.clone(),
-        };
-        let route = if h.serve || export {
-            route_of_path(file.path)
-        } else {
-            h.route.clone()
         };
         out.push(Unit {
             scope: span(h.node),
             node: h.node,
             label,
-            route,
+            route: if file_routed {
+                route_of_path(file.path)
+            } else {
+                h.route.clone()
+            },
             name: h.name.map(str::to_string),
             handler: true,
             serves_requests: !(h.serve && !h.has_param),
@@ -663,23 +657,32 @@ fn units<'t>(syn: &Syntax<'t>) -> Vec<Unit<'t>> {
         if out.iter().any(|u| within(u.scope, s) || within(s, u.scope)) {
             continue;
         }
+        let registered = syn
+            .registrations
+            .iter()
+            .find(|(callee, n, _)| n == name && is_route_registration(callee));
         let django_view = file.lang == Lang::Python
             && (lower.ends_with("views.py") || lower.contains("/views/"))
             && syn.text(*f).contains(&format!("def {name}(request"));
-        let pages_default = api_file && syn.default_export == Some(*name);
+        let default_export = function_file && syn.default_export == Some(*name);
+        let (label, route, handler) = if let Some((callee, _, route)) = registered {
+            let label = match route {
+                Some(r) => format!("{callee} {r}"),
+                None => callee.clone(),
+            };
+            (label, route.clone(), true)
+        } else if django_view || default_export {
+            (format!("view {name}"), route_of_path(file.path), true)
+        } else {
+            (format!("function {name}"), None, false)
+        };
         out.push(Unit {
-            route: (django_view || pages_default)
-                .then(|| route_of_path(file.path))
-                .flatten(),
             scope: s,
             node: *f,
-            label: if django_view || pages_default {
-                format!("view {name}")
-            } else {
-                format!("function {name}")
-            },
+            label,
+            route,
             name: Some(name.to_string()),
-            handler: django_view || pages_default,
+            handler,
             serves_requests: true,
         });
     }
@@ -687,60 +690,49 @@ fn units<'t>(syn: &Syntax<'t>) -> Vec<Unit<'t>> {
     out
 }
 
+/// `app.post`, `router.get`, `fastify.route`, `@app.post` (the decorator's callee).
+fn is_route_registration(callee: &str) -> bool {
+    let Some((receiver, verb)) = callee.rsplit_once('.') else {
+        return false;
+    };
+    let receiver = receiver
+        .rsplit('.')
+        .next()
+        .unwrap_or(receiver)
+        .to_ascii_lowercase();
+    ROUTE_VERBS.contains(&verb) && ROUTE_RECEIVERS.iter().any(|r| receiver.ends_with(r))
+}
+
+fn is_django_decorator(label: &str) -> bool {
+    [
+        "csrf_exempt",
+        "require_POST",
+        "require_http_methods",
+        "api_view",
+    ]
+    .iter()
+    .any(|d| ends_with_name(label, d))
+}
+
 // ---------------------------------------------------------------------------------------
 // Handlers: webhooks and partial failures
 
 fn scan_handlers(syn: &Syntax, scan: &mut PayScan) {
-    let file = syn.file;
-    let mut units = units(syn);
-    let lower_path = file.path.to_ascii_lowercase();
-    if !units.iter().any(|u| u.handler) && lower_path.contains("webhook") {
-        if let Some(tree) = file.tree {
-            let root = tree.root_node();
-            units.push(Unit {
-                scope: span(root),
-                node: root,
-                label: "module".into(),
-                route: None,
-                name: None,
-                handler: true,
-                serves_requests: true,
+    for unit in units(syn) {
+        let webhook = unit.handler.then(|| webhook_facts(syn, &unit)).flatten();
+        let partial = partial_risk(syn, &unit);
+        // Handlers are kept even without facts: INT-TIMEOUT reads whether the file serves requests.
+        if unit.handler || partial.is_some() {
+            let (line, end_line) = syn.file.lines(unit.node);
+            scan.handlers.push(HandlerFacts {
+                line,
+                end_line,
+                label: unit.label,
+                serves_requests: unit.serves_requests,
+                webhook,
+                partial,
             });
         }
-    }
-    for unit in &units {
-        let (line, end_line) = file.lines(unit.node);
-        let webhook = if unit.handler {
-            webhook_facts(syn, unit)
-        } else {
-            None
-        };
-        let partial = partial_risk(syn, unit);
-        if webhook.is_none() && partial.is_none() && unit.serves_requests {
-            if unit.handler {
-                // Kept without facts only when it tells INT-TIMEOUT the file answers requests.
-                scan.handlers.push(HandlerFacts {
-                    line,
-                    end_line,
-                    label: unit.label.clone(),
-                    serves_requests: true,
-                    webhook: None,
-                    partial: None,
-                });
-            }
-            continue;
-        }
-        if webhook.is_none() && partial.is_none() && !unit.handler {
-            continue;
-        }
-        scan.handlers.push(HandlerFacts {
-            line,
-            end_line,
-            label: unit.label.clone(),
-            serves_requests: unit.serves_requests,
-            webhook,
-            partial,
-        });
     }
 }
 
@@ -996,26 +988,39 @@ fn signature_checks(syn: &Syntax, scope: Span, verifiers: &[&Call]) -> Vec<Signa
             condition: syn.if_condition_of(v.span()),
         })
         .collect();
-    let digests =
-        calls_in(syn, scope).any(|c| DIGESTS.iter().any(|d| ends_with_name(&c.callee, d)));
-    if digests {
-        for (cond, then) in syn.ifs_within(scope) {
-            let text = syn.file.text.get(cond.0..cond.1).unwrap_or("");
-            let lower = text.to_ascii_lowercase();
-            let about_signature = ["sig", "digest", "hmac", "hash", "expected"]
-                .iter()
-                .any(|w| lower.contains(w));
-            let compares = ["===", "!==", "==", "!="]
-                .iter()
-                .any(|op| text.contains(op));
-            if about_signature && compares && syn.exits_within(then) {
-                out.push(SignatureCheck {
-                    at: cond,
-                    what: "the HMAC comparison".into(),
-                    boolean: true,
-                    condition: Some((cond, then)),
-                });
-            }
+    // `if (digest !== signature) return 401`, `if token != os.environ["WEBHOOK_SECRET"]: raise`:
+    // a comparison with a computed digest or a shared secret that leaves when it fails.
+    static NULLISH: OnceLock<Regex> = OnceLock::new();
+    let nullish = NULLISH.get_or_init(|| {
+        Regex::new(r#"(?:===?|!==?)\s*(?:null|undefined|None|""|''|``)|(?:null|undefined|None)\s*(?:===?|!==?)|\bis\s+(?:not\s+)?None"#).unwrap()
+    });
+    for (cond, then) in syn.ifs_within(scope) {
+        let text = syn.file.text.get(cond.0..cond.1).unwrap_or("");
+        let compared = nullish.replace_all(text, "");
+        let lower = compared.to_ascii_lowercase();
+        let about_secret = [
+            "sig",
+            "digest",
+            "hmac",
+            "hash",
+            "secret",
+            "token",
+            "authorization",
+            "api_key",
+            "apikey",
+        ]
+        .iter()
+        .any(|w| lower.contains(w));
+        let compares = ["===", "!==", "==", "!="]
+            .iter()
+            .any(|op| compared.contains(op));
+        if about_secret && compares && syn.exits_within(then) {
+            out.push(SignatureCheck {
+                at: cond,
+                what: "a signature comparison".into(),
+                boolean: true,
+                condition: Some((cond, then)),
+            });
         }
     }
     out
@@ -1322,8 +1327,11 @@ fn scan_floats(syn: &Syntax, scan: &mut PayScan) {
         ));
     };
     let money_target = |n: tree_sitter::Node| syn.target_of(n).and_then(mentions_money);
+    // Rendered, logged or formatted rather than computed with.
     let display = |n: tree_sitter::Node| {
+        let after = file.text.get(syn.unparen(n).end_byte()..).unwrap_or("");
         syn.is_display(n)
+            || after.starts_with(".toLocaleString")
             || syn.call_taking(n).is_some_and(|c| {
                 let l = c.callee.to_ascii_lowercase();
                 l.contains("format")

@@ -342,6 +342,85 @@ fn flask_webhook_with_unverified_fallback_is_reported() {
     assert!(finding.message.contains("endpoint_secret"), "{}", finding.message);
 }
 
+const EXPRESS_NAMED_HANDLER: &str = r#"import express from "express";
+import { handleCheckout } from "./billing";
+
+const app = express();
+
+async function stripeWebhook(req, res) {
+  const event = req.body;
+  if (event.type === "checkout.session.completed") {
+    await handleCheckout(event.data.object);
+  }
+  res.sendStatus(200);
+}
+
+app.post("/webhooks/stripe", express.json(), stripeWebhook);
+app.listen(3000);
+"#;
+
+#[test]
+fn express_webhook_registered_by_name_is_reported() {
+    let path = "src/server.ts";
+    let f = check(&[(path, EXPRESS_NAMED_HANDLER)], "PAY-WEBHOOK-SIG");
+    let finding = one_at(&f, path, line(EXPRESS_NAMED_HANDLER, "const event = req.body;"));
+    assert!(finding.message.contains("/webhooks/stripe"), "{}", finding.message);
+}
+
+#[test]
+fn netlify_function_parsing_the_event_unverified_is_reported() {
+    let src = r#"const { createClient } = require("@supabase/supabase-js");
+const supabase = createClient(process.env.SUPABASE_URL, process.env.SUPABASE_SERVICE_ROLE_KEY);
+
+exports.handler = async (event) => {
+  const payload = JSON.parse(event.body);
+  if (payload.meta.event_name === "order_created") {
+    await supabase.from("licenses").insert({ email: payload.data.attributes.user_email });
+  }
+  return { statusCode: 200, body: "ok" };
+};
+"#;
+    let path = "netlify/functions/lemon-webhook.js";
+    let f = check(&[(path, src)], "PAY-WEBHOOK-SIG");
+    one_at(&f, path, line(src, "JSON.parse(event.body)"));
+}
+
+const DB_WEBHOOK_SHARED_SECRET: &str = r#"Deno.serve(async (req) => {
+  const secret = req.headers.get("x-webhook-secret");
+  if (secret !== Deno.env.get("DB_WEBHOOK_SECRET")) {
+    return new Response("unauthorized", { status: 401 });
+  }
+  const { record } = await req.json();
+  await fetch(Deno.env.get("SLACK_URL")!, { method: "POST", body: JSON.stringify({ text: record.email }), signal: AbortSignal.timeout(5000) });
+  return new Response("ok");
+});
+"#;
+
+#[test]
+fn shared_secret_comparison_counts_and_a_presence_check_does_not() {
+    let path = "supabase/functions/on-signup-webhook/index.ts";
+    none(&check(&[(path, DB_WEBHOOK_SHARED_SECRET)], "PAY-WEBHOOK-SIG"));
+    let presence_only = DB_WEBHOOK_SHARED_SECRET.replace(
+        "if (secret !== Deno.env.get(\"DB_WEBHOOK_SECRET\")) {",
+        "if (secret === null) {",
+    );
+    let f = check(&[(path, &presence_only)], "PAY-WEBHOOK-SIG");
+    one_at(&f, path, line(&presence_only, "await req.json()"));
+}
+
+#[test]
+fn event_handlers_called_after_verification_are_not_webhook_handlers() {
+    let src = r#"import Stripe from "stripe";
+import { prisma } from "@/lib/prisma";
+
+export async function handleCheckoutCompleted(session: Stripe.Checkout.Session) {
+  const order = JSON.parse(session.metadata!.order);
+  await prisma.order.create({ data: { id: order.id, status: "paid" } });
+}
+"#;
+    none(&check(&[("lib/stripe/webhook-handlers.ts", src)], "PAY-WEBHOOK-SIG"));
+}
+
 // ---------------------------------------------------------------------------------------
 // PAY-WEBHOOK-IDEMP
 

@@ -35,6 +35,12 @@
   declaration: (lexical_declaration
     (variable_declarator name: (identifier) @handler.name value: [(arrow_function) (function_expression)] @handler))) @handler.export
 (export_statement value: [(arrow_function) (function_expression)] @handler) @handler.export
+; CommonJS and Lambda-style exports: module.exports = fn, exports.handler = fn.
+(assignment_expression
+  left: (member_expression) @handler.exports
+  right: [(arrow_function) (function_expression)] @handler)
+; A named function registered as a route: app.post("/webhook", express.raw(), handleWebhook).
+(call_expression function: (_) @route.callee arguments: (arguments (identifier) @route.handler)) @route.call
 
 ; Top-level functions (units of work for INT-PARTIAL; `export default handler` names one).
 (program (function_declaration name: (identifier) @function.name) @function)

@@ -88,6 +88,8 @@ pub struct Syntax<'t> {
     /// Top-level functions with their names.
     pub functions: Vec<(Node<'t>, &'t str)>,
     pub default_export: Option<&'t str>,
+    /// Named functions registered with a call: (callee, function name, first string argument).
+    pub registrations: Vec<(String, &'t str, Option<String>)>,
     /// Model fields: (field, type annotation or constructor text, line).
     pub fields: Vec<(Node<'t>, String, u32)>,
     branches: Vec<Span>,
@@ -113,6 +115,7 @@ impl<'t> Syntax<'t> {
             handlers: Vec::new(),
             functions: Vec::new(),
             default_export: None,
+            registrations: Vec::new(),
             fields: Vec::new(),
             branches: Vec::new(),
             forks: BTreeMap::new(),
@@ -211,6 +214,8 @@ impl<'t> Syntax<'t> {
                         .and_then(|c| first_string(file.text_of(c)));
                     let serve = name == "serve" || name.ends_with(".serve");
                     (name, route, serve)
+                } else if let Some(left) = m.get("handler.exports") {
+                    (normalize_callee(file.text_of(left)), None, false)
                 } else if let Some(d) = m.get("handler.decorator") {
                     let text = file.text_of(d).trim_start_matches('@');
                     let name = normalize_callee(text.split('(').next().unwrap_or(text));
@@ -232,6 +237,17 @@ impl<'t> Syntax<'t> {
             }
             if let (Some(f), Some(name)) = (m.get("function"), m.get("function.name")) {
                 s.functions.push((f, file.text_of(name)));
+            }
+            if let (Some(callee), Some(name), Some(call)) = (
+                m.get("route.callee"),
+                m.get("route.handler"),
+                m.get("route.call"),
+            ) {
+                s.registrations.push((
+                    normalize_callee(file.text_of(callee)),
+                    file.text_of(name),
+                    first_string(file.text_of(call)),
+                ));
             }
             if let Some(d) = m.get("export.default") {
                 s.default_export = Some(file.text_of(d));
