@@ -39,7 +39,7 @@ impl Pattern {
     /// Generic patterns (a name such as `API_KEY` next to a value) match placeholders too;
     /// provider formats (`sk_live_…`) do not.
     pub fn is_generic(&self) -> bool {
-        self.id == "assigned-secret" || self.id == "connection-string-password"
+        self.id.starts_with("assigned-secret") || self.id == "connection-string-password"
     }
 }
 
@@ -189,6 +189,9 @@ pub fn is_placeholder(value: &str) -> bool {
         "insert",
         "fixme",
         "sample",
+        "${",
+        "{{",
+        "%(",
     ];
     if markers.iter().any(|m| lower.contains(m)) {
         return true;
@@ -361,7 +364,8 @@ mod tests {
                 "connection-string-password",
                 "postgres://app:Xk29fLq0Za@db.example.internal:5432/app".to_string(),
             ),
-            ("assigned-secret", format!("JWT_SECRET={}", &key[..20])),
+            ("assigned-secret", format!("JWT_SECRET: \"{}$(!\"", &key[..20])),
+            ("assigned-secret-unquoted", format!("JWT_SECRET={}", &key[..20])),
         ];
         for p in patterns() {
             assert!(samples.iter().any(|(id, _)| *id == p.id), "no sample for {}", p.id);

@@ -90,11 +90,17 @@ fn handler_input(code: &Code, handler: Node, route: Option<&Route>) -> Option<Sp
         if used.is_empty() && !direct_read {
             continue;
         }
-        fields.extend(used.iter().map(|s| s.to_string()));
+        for name in &used {
+            fields.extend(roots(code, handler, &tainted, &reqs, name, 0));
+        }
         if direct_read {
             fields.push("the whole body".into());
         }
-        sinks.push((format!("{}()", c.callee), code.line(c.node), c.is_write()));
+        let sql_write = matches!(c.method(), "execute" | "query" | "run" | "executemany") && {
+            let sql = code.text(c.args).to_ascii_uppercase();
+            sql.contains("INSERT ") || sql.contains("UPDATE ") || sql.contains("DELETE ")
+        };
+        sinks.push((format!("{}()", c.callee), code.line(c.node), c.is_write() || sql_write));
     }
     if sinks.is_empty() {
         return None;
@@ -123,6 +129,26 @@ fn handler_input(code: &Code, handler: Node, route: Option<&Route>) -> Option<Sp
     let mut spot = Spot::new(at, message, confidence);
     spot = spot.related(sinks[0].1, format!("used in {}", sinks[0].0));
     Some(spot)
+}
+
+/// The names bound straight from the body that `name` derives from (`customer` built from
+/// `data["email"]` → `data`), so the message names what the client sent.
+fn roots(code: &Code, handler: Node, tainted: &HashSet<&str>, reqs: &[&str], name: &str, depth: u32) -> Vec<String> {
+    let range = handler.byte_range();
+    let defs: Vec<_> = code.defs.iter().filter(|d| range.contains(&d.node.start_byte()) && code.target_names(d).any(|n| n == name)).collect();
+    if depth > 4 || defs.is_empty() || defs.iter().any(|d| code.is_request_source(d.value, Sources::Body, reqs)) {
+        return vec![name.to_string()];
+    }
+    let mut out = Vec::new();
+    for d in defs {
+        for n in code.names_in(d.value).filter(|n| tainted.contains(n) && *n != name) {
+            out.extend(roots(code, handler, tainted, reqs, n, depth + 1));
+        }
+    }
+    if out.is_empty() {
+        out.push(name.to_string());
+    }
+    out
 }
 
 /// `LoginRequest(**data)`, `Schema(**body)`: a model class built from the body validates it.

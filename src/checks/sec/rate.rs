@@ -135,7 +135,7 @@ pub(super) fn reads_auth(code: &Code, scope: Option<Node>) -> bool {
     }
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(r#"(?i)headers\s*(?:\.get\(\s*|\[\s*|\.)["']?authorization|\bcookies\s*\(|\.cookies\b|getCookie\(|Depends\(\s*(?:get_current_\w+|current_\w+|\w*auth\w*|verify\w*)|Security\(|login_required|permission_classes|IsAuthenticated|HTTPBearer|OAuth2PasswordBearer"#)
+        Regex::new(r#"(?i)headers?\s*(?:\.get\(\s*|\(\s*|\[\s*|\.)["']?authorization|\bcookies\s*\(|\.cookies\b|getCookie\(|Depends\(\s*(?:get_current_\w+|current_\w+|\w*auth\w*|verify\w*)|Security\(|login_required|permission_classes|IsAuthenticated|HTTPBearer|OAuth2PasswordBearer"#)
             .expect("auth regex")
     })
     .is_match(text)

@@ -195,7 +195,7 @@ fn draft(path: &str, line: u32, hit: &Hit, what: &str) -> Draft {
     let subject = match (&hit.kind, &hit.name) {
         (Kind::ServiceRole, _) => "A Supabase service-role key (a JWT that bypasses row-level security)".to_string(),
         (Kind::Token, _) => "A signed token (JWT)".to_string(),
-        (Kind::Generic, Some(name)) if hit.pattern == "assigned-secret" => {
+        (Kind::Generic, Some(name)) if hit.pattern.starts_with("assigned-secret") => {
             format!("A secret-looking value assigned to {name}")
         }
         _ => format!("A {title}"),

@@ -184,12 +184,23 @@ fn judge(code: &Code, routes: &[Route], call: &Call, built: &Built) -> Option<Sp
     Some(Spot::new(at, message, confidence).related(code.line(call.node), format!("run by {runner}")))
 }
 
-/// Pasted values that cannot change the SQL's structure.
+/// Pasted values that cannot change the SQL's structure (a variable: whatever it was bound to).
 fn safe_part(code: &Code, part: Node) -> bool {
+    safe_value(code, part, 0)
+}
+
+fn safe_value(code: &Code, part: Node, depth: u32) -> bool {
     if code.is_constant(part) || code.is_number(part) {
         return true;
     }
     let text = code.compact(part);
+    let name = text.trim_start_matches("${").trim_start_matches('{').trim_end_matches('}');
+    if depth < 3 && !name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '$') {
+        let defs = code.defs_of(name, part);
+        if !defs.is_empty() && defs.iter().all(|d| safe_value(code, d.value, depth + 1)) {
+            return true;
+        }
+    }
     let text = text.as_str();
     const SAFE_CALLS: [&str; 17] = [
         "Number(", "parseInt(", "parseFloat(", "int(", "float(", "escape(", "escapeLiteral(", "escapeIdentifier(", "quote_ident(",
