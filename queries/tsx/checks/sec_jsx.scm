@@ -1,0 +1,3 @@
+; SEC: JSX attributes whose value is an expression (dangerouslySetInnerHTML={{ __html: … }},
+; href={…}). Read by src/checks/sec/code.rs. TSX twin of javascript/checks/sec_jsx.scm.
+(jsx_attribute (property_identifier) @jsx.attr (jsx_expression (_) @jsx.value)) @jsx
