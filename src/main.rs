@@ -76,6 +76,77 @@ enum Command {
         #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
         format: CheckFormat,
     },
+    /// Triage end to end: index, map and check the repository, record the analysis in the
+    /// engagement (verdicts and answers carry over, findings matched by fingerprint), build
+    /// the plan and export it (format from the extension: .html .pdf .md .json .sarif).
+    Triage {
+        repo: PathBuf,
+        #[arg(long)]
+        client: Option<String>,
+        #[arg(long)]
+        consultant: Option<String>,
+        /// Start a new engagement (a follow-up) instead of re-analysing the current one.
+        #[arg(long)]
+        new_engagement: bool,
+        /// Write the plan here (repeat for several formats).
+        #[arg(long, value_name = "FILE")]
+        export: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Record the consultant's verdict on a finding (fingerprint or a unique prefix of it).
+    Verdict {
+        repo: PathBuf,
+        fingerprint: String,
+        verdict: VerdictArg,
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// Record the founder's answer to a catalogue item's question.
+    Answer {
+        repo: PathBuf,
+        item: String,
+        text: String,
+        /// The answer retires the item (e.g. "we take no payments").
+        #[arg(long)]
+        not_applicable: bool,
+    },
+    /// The consultant's note on a catalogue item (an empty text removes it).
+    Note { repo: PathBuf, item: String, text: String },
+    /// Edit a plan line: owner, effort, horizon or position.
+    Edit {
+        repo: PathBuf,
+        fingerprint: String,
+        #[arg(long)]
+        owner: Option<String>,
+        #[arg(long, value_parser = ["S", "M", "L"])]
+        effort: Option<String>,
+        #[arg(long, value_parser = ["before-spike", "this-quarter", "can-ride"])]
+        horizon: Option<String>,
+        #[arg(long)]
+        position: Option<f64>,
+    },
+    /// The prioritized remediation plan of the current engagement.
+    Plan {
+        repo: PathBuf,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Write the plan here instead (format from the extension).
+        #[arg(long, value_name = "FILE")]
+        export: Vec<PathBuf>,
+    },
+    /// Fixed, new and still-open findings between two engagements (default: the last two).
+    Progress {
+        repo: PathBuf,
+        #[arg(long)]
+        from: Option<i64>,
+        #[arg(long)]
+        to: Option<i64>,
+        #[arg(long, value_name = "FILE")]
+        export: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
     /// Build the bundled demo repository (Invoicely, an AI-built SaaS) in the data folder and
     /// triage it.
     Demo {
@@ -98,6 +169,16 @@ enum CheckFormat {
     Text,
     Json,
     Sarif,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum VerdictArg {
+    LoadBearing,
+    Cosmetic,
+    Dismissed,
+    Accepted,
+    /// Remove the verdict.
+    Clear,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -159,11 +240,27 @@ fn main() -> ExitCode {
     }
 }
 
+impl From<plumb::triage::TriageError> for Failure {
+    fn from(e: plumb::triage::TriageError) -> Self {
+        Failure { code: if e.is_bad_input() { 2 } else { 1 }, message: e.to_string() }
+    }
+}
+
+impl From<plumb::report::ReportError> for Failure {
+    fn from(e: plumb::report::ReportError) -> Self {
+        Failure { code: if e.is_bad_input() { 2 } else { 1 }, message: e.to_string() }
+    }
+}
+
 impl From<plumb::pipeline::AnalyseError> for Failure {
     fn from(e: plumb::pipeline::AnalyseError) -> Self {
         use plumb::pipeline::AnalyseError;
-        // A broken catalogue file is the user's input.
-        let code = if matches!(e, AnalyseError::Catalogue(_) | AnalyseError::Rule(_)) { 2 } else { 1 };
+        // A broken catalogue file, or a fingerprint that matches nothing, is the user's input.
+        let code = match &e {
+            AnalyseError::Catalogue(_) | AnalyseError::Rule(_) => 2,
+            AnalyseError::Triage(t) if t.is_bad_input() => 2,
+            _ => 1,
+        };
         Failure { message: e.to_string(), code }
     }
 }
@@ -290,6 +387,160 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 CheckFormat::Json => print_json(&report),
                 CheckFormat::Sarif => print_json(&plumb::checks::sarif::to_sarif(&report.findings, &detectors.catalogue)),
                 CheckFormat::Text => print(&findings_text(&report, &detectors.catalogue)),
+            }
+        }
+        Command::Triage { repo, client, consultant, new_engagement, export, format } => {
+            let detectors = detectors()?;
+            let ws = Workspace::open(&repo, data_dir)?;
+            // A bad export name fails before the long work.
+            for out in &export {
+                plumb::report::Format::from_path(out)?;
+            }
+            let _lock = ws.lock(Duration::from_secs(30))?;
+            if new_engagement {
+                let mut triage = plumb::triage::Triage::open(&ws)?;
+                triage.start_engagement(client.as_deref().unwrap_or(""), consultant.as_deref().unwrap_or(""), now())?;
+            }
+            let options = plumb::pipeline::AnalyseOptions::default();
+            let names = (client.as_deref(), consultant.as_deref());
+            let run = if std::io::stdout().is_terminal() && format == Format::Text {
+                let bars = Bars::default();
+                let r = plumb::pipeline::analyse_engagement(&ws, detectors, &options, names, &bars, now());
+                bars.clear();
+                r
+            } else {
+                plumb::pipeline::analyse_engagement(&ws, detectors, &options, names, &Silent, now())
+            }?;
+            let plan = plumb::pipeline::current_plan(&ws, &detectors.catalogue)?;
+            let mut written = Vec::new();
+            for out in &export {
+                let f = plumb::report::export(&plan, &detectors.catalogue, &ws.repo, out)?;
+                written.push(format!("{} written to {}", f.name(), out.display()));
+            }
+            match format {
+                Format::Json => print_json(&serde_json::json!({
+                    "engagement": run.engagement,
+                    "reconciliation": run.reconciliation,
+                    "index": run.analysis.index,
+                    "plan": plan,
+                    "exports": export,
+                })),
+                Format::Text => {
+                    let r = &run.reconciliation;
+                    let mut out = format!(
+                        "Analysed {} files, {} commits: {} findings ({} new, {} resolved since the last analysis).\n\n",
+                        run.analysis.index.files,
+                        run.analysis.map.history.commits,
+                        r.open,
+                        r.new.len(),
+                        r.resolved.len()
+                    );
+                    out.push_str(&plan_text(&plan));
+                    for w in written {
+                        out.push_str(&format!("\n{w}"));
+                    }
+                    out.push('\n');
+                    print(&out)
+                }
+            }
+        }
+        Command::Verdict { repo, fingerprint, verdict, note } => {
+            let ws = Workspace::open(&repo, data_dir)?;
+            let mut triage = plumb::triage::Triage::open(&ws)?;
+            use plumb::triage::Verdict;
+            let v = match verdict {
+                VerdictArg::LoadBearing => Some(Verdict::LoadBearing),
+                VerdictArg::Cosmetic => Some(Verdict::Cosmetic),
+                VerdictArg::Dismissed => Some(Verdict::Dismissed),
+                VerdictArg::Accepted => Some(Verdict::Accepted),
+                VerdictArg::Clear => None,
+            };
+            let full = triage.resolve_fingerprint(&fingerprint)?;
+            triage.set_verdict(&full, v, note.as_deref(), now())?;
+            print(&format!("{}: {}\n", &full, v.map(Verdict::as_str).unwrap_or("verdict cleared")))
+        }
+        Command::Answer { repo, item, text, not_applicable } => {
+            let item = known_item(detectors()?, &item)?;
+            let ws = Workspace::open(&repo, data_dir)?;
+            let mut triage = plumb::triage::Triage::open(&ws)?;
+            triage.set_answer(&item, &text, not_applicable, now())?;
+            print(&format!("{item}: answer recorded{}\n", if not_applicable { " (not applicable)" } else { "" }))
+        }
+        Command::Note { repo, item, text } => {
+            let item = known_item(detectors()?, &item)?;
+            let ws = Workspace::open(&repo, data_dir)?;
+            let mut triage = plumb::triage::Triage::open(&ws)?;
+            triage.set_note(&item, &text, now())?;
+            print(&format!("{item}: note recorded\n"))
+        }
+        Command::Edit { repo, fingerprint, owner, effort, horizon, position } => {
+            let ws = Workspace::open(&repo, data_dir)?;
+            let mut triage = plumb::triage::Triage::open(&ws)?;
+            let full = triage.resolve_fingerprint(&fingerprint)?;
+            let mut edit = triage.judgement()?.edits.remove(&full).unwrap_or_default();
+            if let Some(o) = owner {
+                edit.owner = Some(o).filter(|o| !o.trim().is_empty());
+            }
+            if let Some(e) = effort {
+                edit.effort = plumb::triage::parse_effort(&e);
+            }
+            if horizon.is_some() {
+                edit.horizon = horizon;
+            }
+            if position.is_some() {
+                edit.position = position;
+            }
+            triage.edit_plan(&full, &edit, now())?;
+            print(&format!("{full}: plan line updated\n"))
+        }
+        Command::Plan { repo, format, export } => {
+            let detectors = detectors()?;
+            let ws = Workspace::open(&repo, data_dir)?;
+            let plan = plumb::pipeline::current_plan(&ws, &detectors.catalogue)?;
+            if !export.is_empty() {
+                let mut out = String::new();
+                for path in &export {
+                    let f = plumb::report::export(&plan, &detectors.catalogue, &ws.repo, path)?;
+                    out.push_str(&format!("{} written to {}\n", f.name(), path.display()));
+                }
+                return print(&out);
+            }
+            match format {
+                Format::Json => print_json(&plan),
+                Format::Text => print(&plan_text(&plan)),
+            }
+        }
+        Command::Progress { repo, from, to, export, format } => {
+            let detectors = detectors()?;
+            let ws = Workspace::open(&repo, data_dir)?;
+            let triage = plumb::triage::Triage::open(&ws)?;
+            let all = triage.engagements()?;
+            let pick = |id: Option<i64>, fallback: Option<&plumb::triage::Engagement>| -> Result<plumb::triage::Engagement, Failure> {
+                match id {
+                    Some(id) => all.iter().find(|e| e.id == id).cloned().ok_or(Failure { message: format!("no engagement {id} (see `plumb progress --format json`)"), code: 2 }),
+                    None => fallback.cloned().ok_or(Failure { message: "a progress report needs two engagements: start the follow-up with `plumb triage --new-engagement`".into(), code: 2 }),
+                }
+            };
+            let to = pick(to, all.last())?;
+            let from = pick(from, all.iter().rev().find(|e| e.id < to.id))?;
+            let (a, b) = (triage.tracked(from.id)?, triage.tracked(to.id)?);
+            let report = plumb::plan::progress(&plumb::pipeline::repository_name(&ws), (&from, &a), (&to, &b), &detectors.catalogue);
+            if let Some(path) = export {
+                let f = plumb::report::export_progress(&report, &ws.repo, &path)?;
+                return print(&format!("{} written to {}\n", f.name(), path.display()));
+            }
+            match format {
+                Format::Json => print_json(&report),
+                Format::Text => {
+                    let mut out = format!("Engagement {} → {}: {} fixed, {} new, {} still open\n", from.id, to.id, report.fixed.len(), report.new.len(), report.still_open.len());
+                    for (title, rows) in [("Fixed", &report.fixed), ("New", &report.new), ("Still open", &report.still_open)] {
+                        out.push_str(&format!("\n{title}\n"));
+                        for r in rows.iter() {
+                            out.push_str(&format!("  {:<18} {}  {}\n", r.item, place(&r.path, r.line), r.message));
+                        }
+                    }
+                    print(&out)
+                }
             }
         }
         Command::Bench { repo, runs, threads } => {
@@ -421,6 +672,67 @@ fn highlight(snippet: &str, ranges: &[(usize, usize)], color: bool) -> String {
     }
     out.push_str(&line(&snippet[at..]));
     out.trim().to_string()
+}
+
+/// The catalogue's spelling of an item id typed by the user.
+fn known_item(detectors: &plumb::pipeline::Detectors, id: &str) -> Result<String, Failure> {
+    detectors
+        .catalogue
+        .items()
+        .iter()
+        .find(|i| i.id.eq_ignore_ascii_case(id))
+        .map(|i| i.id.clone())
+        .ok_or(Failure { message: format!("unknown catalogue item {id:?} (see queries/catalogue or --catalogue)"), code: 2 })
+}
+
+fn place(path: &str, line: u32) -> String {
+    match (path.is_empty(), line) {
+        (true, _) => "(repository)".to_string(),
+        (false, 0) => path.to_string(),
+        (false, l) => format!("{path}:{l}"),
+    }
+}
+
+fn plan_text(plan: &plumb::plan::Plan) -> String {
+    let h = &plan.headline;
+    let e = &plan.engagement;
+    let mut out = format!(
+        "Plan for {}{}{} — {} load-bearing, {} cosmetic, {} accepted, {} dismissed\n",
+        plan.repository,
+        if e.client.is_empty() { String::new() } else { format!(" ({})", e.client) },
+        e.commit.as_deref().map(|c| format!(" at {}", &c[..c.len().min(12)])).unwrap_or_default(),
+        h.load_bearing,
+        h.cosmetic,
+        h.accepted,
+        h.dismissed
+    );
+    for horizon in &plan.horizons {
+        out.push_str(&format!("\n{} ({} lines, {})\n", horizon.title, horizon.lines.len(), horizon.effort.label()));
+        for l in &horizon.lines {
+            out.push_str(&format!(
+                "{:>3}. {:<18} {}  [{}]\n     {}\n     priority {:.1} = impact {} × (1 + exposure {} + likelihood {}) × confidence {} ÷ effort {} ({}){}{}\n",
+                l.rank,
+                l.item,
+                place(&l.path, l.line),
+                &l.fingerprint[..l.fingerprint.len().min(12)],
+                l.message,
+                l.priority,
+                l.factors.impact.score,
+                l.factors.exposure.score,
+                l.factors.likelihood.score,
+                l.factors.confidence.score,
+                plumb::triage::effort_name(l.effort),
+                l.effort_days.label(),
+                l.verdict.map(|v| format!("; verdict: {}", v.as_str())).unwrap_or_default(),
+                l.owner.as_deref().map(|o| format!("; owner: {o}")).unwrap_or_default(),
+            ));
+        }
+    }
+    out.push_str("\nWorkstreams\n");
+    for w in plan.workstreams.iter().filter(|w| w.lines > 0) {
+        out.push_str(&format!("  {:<12} {:>3} lines  {}\n", w.title, w.lines, w.effort.label()));
+    }
+    out
 }
 
 fn print_json<T: serde::Serialize>(value: &T) -> Result<(), Failure> {

@@ -9,7 +9,10 @@ use crate::catalogue::{Catalogue, CatalogueError};
 use crate::checks::{self, CheckError, CheckOptions, CheckReport, Scanner};
 use crate::index::{self, IndexError, IndexOptions, IndexSummary};
 use crate::map::{self, MapError, MapOptions, MapReport};
+use crate::plan::{self, Plan};
 use crate::progress::Progress;
+use crate::store::{Store, StoreError};
+use crate::triage::{Engagement, Reconciliation, Triage, TriageError};
 use crate::workspace::Workspace;
 
 #[derive(Debug, thiserror::Error)]
@@ -24,6 +27,10 @@ pub enum AnalyseError {
     Map(#[from] MapError),
     #[error(transparent)]
     Check(#[from] CheckError),
+    #[error(transparent)]
+    Triage(#[from] TriageError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
     #[error("cancelled")]
     Cancelled,
 }
@@ -92,4 +99,48 @@ pub fn analyse(
         progress,
     )?;
     Ok(Analysis { index, map, checks })
+}
+
+/// An analysis recorded in the engagement: what changed since the previous one.
+#[derive(Debug, Clone)]
+pub struct EngagementRun {
+    pub analysis: Analysis,
+    pub engagement: Engagement,
+    pub reconciliation: Reconciliation,
+}
+
+/// Analyses the repository and records the result in the current engagement (created when
+/// there is none), matching findings with the earlier analyses by fingerprint.
+pub fn analyse_engagement(
+    ws: &Workspace,
+    detectors: &Detectors,
+    options: &AnalyseOptions,
+    names: (Option<&str>, Option<&str>),
+    progress: &dyn Progress,
+    now: i64,
+) -> Result<EngagementRun, AnalyseError> {
+    // Opened first so that a broken triage database stops the run before the long work.
+    let mut triage = Triage::open(ws)?;
+    let analysis = analyse(ws, detectors, options, progress, now)?;
+    let engagement = triage.ensure_engagement(names.0, names.1, now)?;
+    let commit = crate::history::head_commit(&ws.repo);
+    let reconciliation = triage.record_analysis(commit.as_deref(), &analysis.checks.findings, now)?;
+    let engagement = triage.current().unwrap_or(engagement);
+    Ok(EngagementRun { analysis, engagement, reconciliation })
+}
+
+/// The plan of the current engagement, from the stored analysis and the consultant's judgement.
+pub fn current_plan(ws: &Workspace, catalogue: &Catalogue) -> Result<Plan, AnalyseError> {
+    let triage = Triage::open(ws)?;
+    let engagement = triage.current()?;
+    let tracked = triage.tracked(engagement.id)?;
+    let judgement = triage.judgement()?;
+    let store = Store::open(&ws.db_path())?;
+    let facts = plan::Facts::from_store(&store)?;
+    Ok(plan::build(&repository_name(ws), &engagement, &tracked, &judgement, catalogue, &facts))
+}
+
+/// The repository's folder name, as reports show it.
+pub fn repository_name(ws: &Workspace) -> String {
+    ws.repo.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| ws.repo.display().to_string())
 }

@@ -7,3 +7,4 @@ mod cli;
 mod extraction;
 mod indexing;
 mod map;
+mod triage;

@@ -293,6 +293,13 @@ pub fn read_history(
     Ok(history)
 }
 
+/// The id of the checked-out commit, if the folder is a git repository with one.
+pub fn head_commit(path: &Path) -> Option<String> {
+    let repo = open(path).ok()?;
+    let head = repo.head().ok()?.peel_to_commit().ok()?;
+    Some(head.id().to_string())
+}
+
 fn open(path: &Path) -> Result<Repository, git2::Error> {
     Repository::open_ext(path, git2::RepositoryOpenFlags::NO_SEARCH, &[] as &[&OsStr])
 }
