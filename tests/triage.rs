@@ -263,3 +263,56 @@ Deno.serve(async (req) => {
     assert_eq!(bad.code(), 2);
     assert!(bad.stderr().contains(".html"), "{}", bad.stderr());
 }
+
+#[test]
+fn exports_escape_repository_text_stay_self_contained_and_never_land_in_the_repository() {
+    let fx = Fixture::new();
+    let mut triage = open_triage(&fx);
+    triage.ensure_engagement(Some("Acme & <Sons>"), Some("R. Consultant"), NOW).unwrap();
+    let mut hostile = finding("SEC-XSS", "src/<script>alert(1)</script>.tsx", Class::LoadBearing, Severity::High, false);
+    hostile.message = "innerHTML gets <img src=x onerror=alert(1)> from `user` *input*".into();
+    hostile.evidence.excerpt = Some(plumb::checks::model::Excerpt {
+        path: hostile.path.clone(),
+        start_line: 11,
+        lines: vec!["const key = 'sk_live_51HxQmR8Z2dLkWcP9aBcDeFgHiJkLmNoPq';".into(), "el.innerHTML = `</pre><script>x()</script>`;".into()],
+        focus: (12, 12),
+    });
+    triage.record_analysis(Some("abcdef123456"), &[webhook(), hostile], NOW).unwrap();
+    let plan = plan_of(&triage);
+    let out = tempfile::tempdir().unwrap();
+    let catalogue = Catalogue::builtin();
+
+    let html_path = out.path().join("plan.html");
+    assert_eq!(plumb::report::export(&plan, &catalogue, fx.repo(), &html_path).unwrap(), plumb::report::Format::Html);
+    let html = std::fs::read_to_string(&html_path).unwrap();
+    for needle in ["Executive summary", "Before the next traffic spike", "This quarter", "Can ride", "Appendix: evidence", "Appendix: the checklist", "Acme &amp; &lt;Sons&gt;"] {
+        assert!(html.contains(needle), "missing {needle}");
+    }
+    assert!(!html.contains("<script"), "repository text must be escaped");
+    assert!(!html.contains("<img"));
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(!html.contains("sk_live_51HxQmR8Z2dLkWcP9aBcDeFgHiJkLmNoPq"), "secrets are redacted in exports");
+    for external in ["http://", "https://", "@import", "src=\"//", "href="] {
+        assert!(!html.contains(external), "external reference {external}");
+    }
+
+    let md_path = out.path().join("plan.md");
+    plumb::report::export(&plan, &catalogue, fx.repo(), &md_path).unwrap();
+    let md = std::fs::read_to_string(&md_path).unwrap();
+    assert!(md.contains("## Before the next traffic spike"));
+    // Fenced code is inert by the CommonMark spec; everything outside it must be escaped.
+    let prose: String = md.split("```").step_by(2).collect();
+    assert!(!prose.contains("<img") && !prose.contains("<script"), "{md}");
+    assert!(md.contains("```\n  11  "), "code excerpts are fenced with line numbers");
+    assert!(!md.contains("sk_live_51HxQmR8Z2dLkWcP9aBcDeFgHiJkLmNoPq"));
+
+    let json_path = out.path().join("plan.json");
+    plumb::report::export(&plan, &catalogue, fx.repo(), &json_path).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json_path).unwrap()).unwrap();
+    assert_eq!(json["engagement"]["client"], "Acme & <Sons>");
+
+    let inside = fx.repo().join("plan.html");
+    assert!(matches!(plumb::report::export(&plan, &catalogue, fx.repo(), &inside), Err(plumb::report::ReportError::InsideRepository(..))));
+    assert!(!inside.exists());
+    assert!(matches!(plumb::report::export(&plan, &catalogue, fx.repo(), &out.path().join("plan.docx")), Err(plumb::report::ReportError::UnknownFormat(_))));
+}

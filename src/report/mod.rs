@@ -5,6 +5,11 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+mod html;
+mod markdown;
+
+pub use html::escape as escape_html;
+
 use crate::catalogue::Catalogue;
 use crate::plan::{Plan, ProgressReport};
 
@@ -78,7 +83,9 @@ pub fn render(plan: &Plan, catalogue: &Catalogue, format: Format) -> Result<Vec<
     Ok(match format {
         Format::Json => serde_json::to_vec_pretty(plan).expect("the plan serializes"),
         Format::Sarif => serde_json::to_vec_pretty(&crate::checks::sarif::to_sarif(&plan.findings, catalogue)).expect("SARIF serializes"),
-        Format::Html | Format::Pdf | Format::Markdown => return Err(ReportError::Unsupported("the plan", format.name())),
+        Format::Html => html::render(plan).into_bytes(),
+        Format::Markdown => markdown::render(plan).into_bytes(),
+        Format::Pdf => return Err(ReportError::Unsupported("the plan", format.name())),
     })
 }
 
@@ -118,4 +125,11 @@ fn write_atomically(target: &Path, bytes: &[u8]) -> Result<(), ReportError> {
     tmp.as_file().sync_all().map_err(err)?;
     tmp.persist(target).map_err(|e| err(e.error))?;
     Ok(())
+}
+
+/// `YYYY-MM-DD` (UTC) of seconds since the epoch.
+pub fn date(seconds: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(seconds)
+        .map(|t| format!("{:04}-{:02}-{:02}", t.year(), u8::from(t.month()), t.day()))
+        .unwrap_or_default()
 }
