@@ -449,8 +449,9 @@ fn line_for(f: &Finding, item: &Item, status: Status, judgement: &Judgement, fac
     let factors = factors(f, item, class, confirmed, facts);
     let effort = adjusted_effort(f, item, facts).0;
     let priority = factors.impact.score * (1.0 + factors.exposure.score + factors.likelihood.score) * factors.confidence.score / factors.effort.score;
-    // High severity (outage under load) or worse, and a detector sure enough to act on.
-    let high_risk = factors.impact.score >= 3.0 && factors.confidence.score >= 0.75;
+    // Critical, or high on a money, auth or data-write path, and sure enough to act on: the
+    // short list a founder can fund before the next spike.
+    let high_risk = factors.impact.score >= 4.0 && factors.confidence.score >= 0.75;
     let (horizon, horizon_reason) = match class {
         Class::LoadBearing if high_risk => (Horizon::BeforeSpike, None),
         Class::LoadBearing => (Horizon::ThisQuarter, Some("load-bearing, but a lower risk than the lines before the traffic spike".to_string())),

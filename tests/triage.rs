@@ -119,7 +119,7 @@ fn verdicts_and_answers_decide_what_the_plan_contains() {
 
     // Clearing a verdict brings the engine's proposal back.
     triage.set_verdict(&xss.fingerprint, None, None, NOW).unwrap();
-    assert_eq!(horizon_of(&plan_of(&triage), &xss.fingerprint), Some(Horizon::BeforeSpike));
+    assert_eq!(horizon_of(&plan_of(&triage), &xss.fingerprint), Some(Horizon::ThisQuarter), "high, off the sensitive paths");
 }
 
 #[test]
@@ -127,7 +127,7 @@ fn every_line_shows_its_priority_factors_and_ranks_follow_them() {
     let fx = Fixture::new();
     let mut triage = open_triage(&fx);
     triage.ensure_engagement(None, None, NOW).unwrap();
-    let medium = finding("DATA-UNBOUNDED", "src/lib/reports.ts", Class::LoadBearing, Severity::High, false);
+    let medium = finding("DATA-UNBOUNDED", "src/lib/reports.ts", Class::LoadBearing, Severity::High, true);
     triage.record_analysis(None, &[medium.clone(), webhook()], NOW).unwrap();
     let plan = plan_of(&triage);
     let lines: Vec<_> = plan.horizons[0].lines.iter().collect();
@@ -172,8 +172,8 @@ fn plan_edits_reorder_move_and_resize_lines() {
     let fx = Fixture::new();
     let mut triage = open_triage(&fx);
     triage.ensure_engagement(None, None, NOW).unwrap();
-    let a = finding("DATA-UNBOUNDED", "src/lib/a.ts", Class::LoadBearing, Severity::High, false);
-    let b = finding("DATA-UNBOUNDED", "src/lib/b.ts", Class::LoadBearing, Severity::High, false);
+    let a = finding("DATA-UNBOUNDED", "src/lib/a.ts", Class::LoadBearing, Severity::Critical, false);
+    let b = finding("DATA-UNBOUNDED", "src/lib/b.ts", Class::LoadBearing, Severity::Critical, false);
     triage.record_analysis(None, &[webhook(), a.clone(), b.clone()], NOW).unwrap();
     let order = vec![b.fingerprint.clone(), a.fingerprint.clone(), webhook().fingerprint];
     triage.reorder("before-spike", &order, NOW).unwrap();
