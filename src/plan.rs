@@ -446,9 +446,9 @@ fn line_for(f: &Finding, item: &Item, status: Status, judgement: &Judgement, fac
         _ => f.class,
     };
     let confirmed = verdict.is_some();
-    let factors = factors(f, item, class, confirmed, facts);
-    let effort = adjusted_effort(f, item, facts).0;
-    let priority = factors.impact.score * (1.0 + factors.exposure.score + factors.likelihood.score) * factors.confidence.score / factors.effort.score;
+    let (effort, effort_why) = adjusted_effort(f, item, facts);
+    let factors = factors(f, class, confirmed, effort, effort_why);
+    let priority = priority_of(&factors);
     // Critical, or high on a money, auth or data-write path, and sure enough to act on: the
     // short list a founder can fund before the next spike.
     let high_risk = factors.impact.score >= 4.0 && factors.confidence.score >= 0.75;
@@ -480,7 +480,7 @@ fn line_for(f: &Finding, item: &Item, status: Status, judgement: &Judgement, fac
         confidence: f.confidence,
         horizon,
         horizon_reason,
-        priority: (priority * 10.0).round() / 10.0,
+        priority,
         factors,
         effort,
         effort_days: DayRange::of(effort),
@@ -491,7 +491,7 @@ fn line_for(f: &Finding, item: &Item, status: Status, judgement: &Judgement, fac
     }
 }
 
-fn factors(f: &Finding, item: &Item, class: Class, confirmed: bool, facts: &Facts) -> Factors {
+fn factors(f: &Finding, class: Class, confirmed: bool, effort: Effort, effort_why: String) -> Factors {
     let x = &f.exposure;
     let base = match f.severity {
         Severity::Critical => 4.0,
@@ -570,15 +570,7 @@ fn factors(f: &Finding, item: &Item, class: Class, confirmed: bool, facts: &Fact
         Factor { score, why: format!("detector confidence {name}, not yet confirmed") }
     };
 
-    let (effort, effort_why) = adjusted_effort(f, item, facts);
-    let effort = Factor {
-        score: match effort {
-            Effort::S => 1.0,
-            Effort::M => 1.5,
-            Effort::L => 2.0,
-        },
-        why: effort_why,
-    };
+    let effort = Factor { score: effort_weight(effort), why: effort_why };
     Factors { impact, exposure, likelihood, confidence, effort }
 }
 
@@ -594,6 +586,21 @@ fn adjusted_effort(f: &Finding, item: &Item, facts: &Facts) -> (Effort, String) 
         (bumped, format!("{name} by default, {} here: {why}", crate::triage::effort_name(bumped)))
     } else {
         (item.effort, format!("{name}: the typical fix"))
+    }
+}
+
+/// Impact × (1 + exposure + likelihood) × confidence ÷ effort, to one decimal.
+fn priority_of(f: &Factors) -> f64 {
+    let p = f.impact.score * (1.0 + f.exposure.score + f.likelihood.score) * f.confidence.score / f.effort.score;
+    (p * 10.0).round() / 10.0
+}
+
+/// What effort divides the priority by: a cheap fix of the same risk comes first.
+fn effort_weight(effort: Effort) -> f64 {
+    match effort {
+        Effort::S => 1.0,
+        Effort::M => 1.5,
+        Effort::L => 2.0,
     }
 }
 
@@ -655,11 +662,8 @@ fn apply_edits(lines: &mut [PlanLine], judgement: &Judgement) {
         if let Some(effort) = edit.effort {
             if effort != line.effort {
                 line.factors.effort.why = format!("set to {} by the consultant", crate::triage::effort_name(effort));
-                line.factors.effort.score = match effort {
-                    Effort::S => 1.0,
-                    Effort::M => 1.5,
-                    Effort::L => 2.0,
-                };
+                line.factors.effort.score = effort_weight(effort);
+                line.priority = priority_of(&line.factors);
                 line.effort = effort;
                 line.effort_days = DayRange::of(effort);
             }

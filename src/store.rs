@@ -168,6 +168,38 @@ pub struct Diagnostic {
     pub message: String,
 }
 
+/// Why a database could not be opened.
+#[derive(Debug)]
+pub enum OpenError {
+    Sqlite(rusqlite::Error),
+    /// Written by a newer Plumb: (its schema version, the one this build knows).
+    TooNew(i64, i64),
+}
+
+/// Opens a SQLite database with Plumb's settings (WAL, foreign keys, a busy timeout and the
+/// given `synchronous` level) and applies the append-only `migrations` it lacks, each in one
+/// transaction with its `PRAGMA user_version`.
+pub fn open_database(path: &Path, synchronous: &str, migrations: &[&str]) -> std::result::Result<Connection, OpenError> {
+    let mut conn = Connection::open(path).map_err(OpenError::Sqlite)?;
+    conn.busy_timeout(Duration::from_secs(30)).map_err(OpenError::Sqlite)?;
+    conn.pragma_update(None, "journal_mode", "WAL").map_err(OpenError::Sqlite)?;
+    conn.pragma_update(None, "synchronous", synchronous).map_err(OpenError::Sqlite)?;
+    conn.pragma_update(None, "foreign_keys", "ON").map_err(OpenError::Sqlite)?;
+    let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).map_err(OpenError::Sqlite)?;
+    let known = migrations.len() as i64;
+    if version > known {
+        return Err(OpenError::TooNew(version, known));
+    }
+    for (i, sql) in migrations.iter().enumerate().skip(version as usize) {
+        let tx = conn.transaction().map_err(OpenError::Sqlite)?;
+        tx.execute_batch(sql)
+            .and_then(|_| tx.pragma_update(None, "user_version", i as i64 + 1))
+            .and_then(|_| tx.commit())
+            .map_err(OpenError::Sqlite)?;
+    }
+    Ok(conn)
+}
+
 pub struct Store {
     conn: Connection,
     path: String,
@@ -177,32 +209,15 @@ impl Store {
     /// Opens (creating if needed) and migrates the database at `path`.
     pub fn open(path: &Path) -> Result<Store> {
         let display = path.display().to_string();
-        let err = |source| StoreError::Sqlite { path: display.clone(), source };
-        let conn = Connection::open(path).map_err(err)?;
-        conn.busy_timeout(Duration::from_secs(30)).map_err(err)?;
-        conn.pragma_update(None, "journal_mode", "WAL").map_err(err)?;
-        conn.pragma_update(None, "synchronous", "NORMAL").map_err(err)?;
-        conn.pragma_update(None, "foreign_keys", "ON").map_err(err)?;
-        let mut store = Store { conn, path: display };
-        store.migrate()?;
-        Ok(store)
+        let conn = open_database(path, "NORMAL", MIGRATIONS).map_err(|e| match e {
+            OpenError::Sqlite(source) => StoreError::Sqlite { path: display.clone(), source },
+            OpenError::TooNew(version, known) => StoreError::TooNew(display.clone(), version, known),
+        })?;
+        Ok(Store { conn, path: display })
     }
 
     fn err(&self, source: rusqlite::Error) -> StoreError {
         StoreError::Sqlite { path: self.path.clone(), source }
-    }
-
-    fn migrate(&mut self) -> Result<()> {
-        let version: i64 = self.conn.pragma_query_value(None, "user_version", |r| r.get(0)).map_err(|e| self.err(e))?;
-        let known = MIGRATIONS.len() as i64;
-        if version > known {
-            return Err(StoreError::TooNew(self.path.clone(), version, known));
-        }
-        for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
-            let tx = self.conn.transaction().map_err(|e| StoreError::Sqlite { path: self.path.clone(), source: e })?;
-            tx.execute_batch(sql).and_then(|_| tx.pragma_update(None, "user_version", i as i64 + 1)).and_then(|_| tx.commit()).map_err(|e| StoreError::Sqlite { path: self.path.clone(), source: e })?;
-        }
-        Ok(())
     }
 
     pub fn schema_version(&self) -> i64 {

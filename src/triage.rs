@@ -7,13 +7,13 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 
 use crate::catalogue::Effort;
 use crate::checks::model::Finding;
+use crate::store::{open_database, OpenError};
 use crate::workspace::Workspace;
 
 #[derive(Debug, thiserror::Error)]
@@ -232,35 +232,16 @@ impl Triage {
 
     pub fn open_path(path: &Path) -> Result<Triage> {
         let shown = path.display().to_string();
-        let err = |source| TriageError::Sqlite { path: shown.clone(), source };
-        let conn = Connection::open(path).map_err(err)?;
-        conn.busy_timeout(Duration::from_secs(30)).map_err(err)?;
-        conn.pragma_update(None, "journal_mode", "WAL").map_err(err)?;
-        // The consultant's work: a commit is on disk before it is acknowledged.
-        conn.pragma_update(None, "synchronous", "FULL").map_err(err)?;
-        conn.pragma_update(None, "foreign_keys", "ON").map_err(err)?;
-        let mut triage = Triage { conn, path: shown };
-        triage.migrate()?;
-        Ok(triage)
+        // FULL: the consultant's work is on disk before it is acknowledged.
+        let conn = open_database(path, "FULL", MIGRATIONS).map_err(|e| match e {
+            OpenError::Sqlite(source) => TriageError::Sqlite { path: shown.clone(), source },
+            OpenError::TooNew(version, known) => TriageError::TooNew(shown.clone(), version, known),
+        })?;
+        Ok(Triage { conn, path: shown })
     }
 
     fn err(&self, source: rusqlite::Error) -> TriageError {
         TriageError::Sqlite { path: self.path.clone(), source }
-    }
-
-    fn migrate(&mut self) -> Result<()> {
-        let version: i64 = self.conn.pragma_query_value(None, "user_version", |r| r.get(0)).map_err(|e| self.err(e))?;
-        let known = MIGRATIONS.len() as i64;
-        if version > known {
-            return Err(TriageError::TooNew(self.path.clone(), version, known));
-        }
-        for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
-            self.write(|tx| {
-                tx.execute_batch(sql)?;
-                tx.pragma_update(None, "user_version", i as i64 + 1)
-            })?;
-        }
-        Ok(())
     }
 
     /// One transaction: committed (and durable) when this returns Ok.
@@ -348,13 +329,14 @@ impl Triage {
     /// Records an analysis of the current engagement at `commit` and matches its findings with
     /// the earlier ones by fingerprint.
     pub fn record_analysis(&mut self, commit: Option<&str>, findings: &[Finding], now: i64) -> Result<Reconciliation> {
-        let engagement = self.current()?.id;
+        let current = self.current()?;
+        let engagement = current.id;
         let before: HashSet<String> = self.open_fingerprints(engagement)?;
         let rows: Vec<(String, String)> = findings
             .iter()
             .map(|f| (f.fingerprint.clone(), serde_json::to_string(f).unwrap_or_default()))
             .collect();
-        let had_analysis = self.current()?.analyses > 0;
+        let had_analysis = current.analyses > 0;
         self.write(|tx| {
             tx.execute("INSERT INTO analyses(engagement_id, commit_id, analysed_at) VALUES (?1, ?2, ?3)", params![engagement, commit, now])?;
             let analysis = tx.last_insert_rowid();
@@ -368,12 +350,11 @@ impl Triage {
             Ok(())
         })?;
         let now_open: HashSet<&str> = findings.iter().map(|f| f.fingerprint.as_str()).collect();
-        let mut new: Vec<String> = if had_analysis {
+        let new: Vec<String> = if had_analysis {
             findings.iter().filter(|f| !before.contains(&f.fingerprint)).map(|f| f.fingerprint.clone()).collect()
         } else {
             Vec::new()
         };
-        new.dedup();
         let mut resolved: Vec<String> = before.into_iter().filter(|f| !now_open.contains(f.as_str())).collect();
         resolved.sort();
         Ok(Reconciliation { new, resolved, open: now_open.len() })

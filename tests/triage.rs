@@ -188,6 +188,9 @@ fn plan_edits_reorder_move_and_resize_lines() {
     let line = plan.lines().find(|l| l.fingerprint == a.fingerprint).unwrap();
     assert_eq!((line.horizon, line.owner.as_deref(), line.effort_days.low), (Horizon::ThisQuarter, Some("Dana"), 5.0));
     assert!(line.factors.effort.why.contains("consultant"));
+    let f = &line.factors;
+    let expected = f.impact.score * (1.0 + f.exposure.score + f.likelihood.score) * f.confidence.score / 2.0;
+    assert!((line.priority - expected).abs() < 0.06, "the priority follows the consultant's effort: {} vs {expected}", line.priority);
     assert_eq!(plan.horizons[1].effort.high, 10.0, "totals follow the edit");
 
     assert!(matches!(triage.reorder("someday", &order, NOW), Err(TriageError::Invalid(_))));
