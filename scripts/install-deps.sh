@@ -14,6 +14,7 @@ apt_packages=(
   libayatana-appindicator3-dev
   xvfb                    # a display for running the app headless (CI, screenshots)
   webkit2gtk-driver       # WebKitWebDriver, driven by tauri-driver in e2e tests
+  poppler-utils           # pdfinfo, pdftotext, pdftoppm: the PDF export's tests open and render it
 )
 
 missing=()

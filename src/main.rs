@@ -1,6 +1,6 @@
 //! The `plumb` command line: one host of the engine (the desktop app is the other).
 
-use std::io::{IsTerminal, Write};
+use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Mutex;
@@ -94,13 +94,19 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
-    /// Record the consultant's verdict on a finding (fingerprint or a unique prefix of it).
+    /// Record the consultant's verdict on a finding (fingerprint or a unique prefix of it), or
+    /// many from a file with `--from` (one `<fingerprint> <verdict> [note…]` per line, `-` for
+    /// stdin): each is committed on its own and acknowledged on stdout once it is on disk.
     Verdict {
         repo: PathBuf,
-        fingerprint: String,
-        verdict: VerdictArg,
+        #[arg(required_unless_present = "from")]
+        fingerprint: Option<String>,
+        #[arg(required_unless_present = "from")]
+        verdict: Option<VerdictArg>,
         #[arg(long)]
         note: Option<String>,
+        #[arg(long, value_name = "FILE", conflicts_with_all = ["fingerprint", "verdict", "note"])]
+        from: Option<PathBuf>,
     },
     /// Record the founder's answer to a catalogue item's question.
     Answer {
@@ -181,6 +187,19 @@ enum VerdictArg {
     Clear,
 }
 
+impl VerdictArg {
+    fn verdict(self) -> Option<plumb::triage::Verdict> {
+        use plumb::triage::Verdict;
+        match self {
+            VerdictArg::LoadBearing => Some(Verdict::LoadBearing),
+            VerdictArg::Cosmetic => Some(Verdict::Cosmetic),
+            VerdictArg::Dismissed => Some(Verdict::Dismissed),
+            VerdictArg::Accepted => Some(Verdict::Accepted),
+            VerdictArg::Clear => None,
+        }
+    }
+}
+
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum MapFormat {
     Json,
@@ -220,6 +239,10 @@ struct Failure {
 impl Failure {
     fn internal(message: impl ToString) -> Failure {
         Failure { message: message.to_string(), code: 1 }
+    }
+
+    fn bad_input(message: impl ToString) -> Failure {
+        Failure { message: message.to_string(), code: 2 }
     }
 }
 
@@ -444,20 +467,41 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 }
             }
         }
-        Command::Verdict { repo, fingerprint, verdict, note } => {
+        Command::Verdict { repo, fingerprint, verdict, note, from } => {
             let ws = Workspace::open(&repo, data_dir)?;
             let mut triage = plumb::triage::Triage::open(&ws)?;
-            use plumb::triage::Verdict;
-            let v = match verdict {
-                VerdictArg::LoadBearing => Some(Verdict::LoadBearing),
-                VerdictArg::Cosmetic => Some(Verdict::Cosmetic),
-                VerdictArg::Dismissed => Some(Verdict::Dismissed),
-                VerdictArg::Accepted => Some(Verdict::Accepted),
-                VerdictArg::Clear => None,
+            let mut record = |fingerprint: &str, verdict: VerdictArg, note: Option<&str>| -> Result<(), Failure> {
+                let v = verdict.verdict();
+                let full = triage.resolve_fingerprint(fingerprint)?;
+                triage.set_verdict(&full, v, note, now())?;
+                print(&format!("{}: {}\n", &full, v.map(plumb::triage::Verdict::as_str).unwrap_or("verdict cleared")))
             };
-            let full = triage.resolve_fingerprint(&fingerprint)?;
-            triage.set_verdict(&full, v, note.as_deref(), now())?;
-            print(&format!("{}: {}\n", &full, v.map(Verdict::as_str).unwrap_or("verdict cleared")))
+            match (from, fingerprint, verdict) {
+                (Some(from), _, _) => {
+                    let input: Box<dyn std::io::BufRead> = if from.as_os_str() == "-" {
+                        Box::new(std::io::stdin().lock())
+                    } else {
+                        let file = std::fs::File::open(&from).map_err(|e| Failure::bad_input(format!("cannot read {}: {e}", from.display())))?;
+                        Box::new(std::io::BufReader::new(file))
+                    };
+                    // Line by line, so each verdict is on disk and acknowledged before the next is read.
+                    for (n, line) in input.lines().enumerate() {
+                        let line = line.map_err(|e| Failure::bad_input(format!("cannot read {}: {e}", from.display())))?;
+                        if line.trim().is_empty() {
+                            continue;
+                        }
+                        let mut parts = line.trim().splitn(3, char::is_whitespace);
+                        let (fingerprint, verdict) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+                        let verdict = VerdictArg::from_str(verdict, true).map_err(|_| {
+                            Failure::bad_input(format!("line {}: {verdict:?} is not a verdict (load-bearing, cosmetic, dismissed, accepted, clear)", n + 1))
+                        })?;
+                        record(fingerprint, verdict, parts.next().map(str::trim))?;
+                    }
+                    Ok(())
+                }
+                (None, Some(fingerprint), Some(verdict)) => record(&fingerprint, verdict, note.as_deref()),
+                _ => unreachable!("clap requires a fingerprint and a verdict without --from"),
+            }
         }
         Command::Answer { repo, item, text, not_applicable } => {
             let item = known_item(detectors()?, &item)?;
@@ -722,7 +766,7 @@ fn plan_text(plan: &plumb::plan::Plan) -> String {
                 l.factors.likelihood.score,
                 l.factors.confidence.score,
                 plumb::triage::effort_name(l.effort),
-                l.effort_days.label(),
+                l.effort_label(),
                 l.verdict.map(|v| format!("; verdict: {}", v.as_str())).unwrap_or_default(),
                 l.owner.as_deref().map(|o| format!("; owner: {o}")).unwrap_or_default(),
             ));

@@ -80,8 +80,8 @@ impl Workstream {
     }
 }
 
-/// Working days, low and high estimate.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+/// Working days, low and high estimate; serialized with its label for the exports and the UI.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Deserialize)]
 pub struct DayRange {
     pub low: f64,
     pub high: f64,
@@ -110,6 +110,27 @@ impl DayRange {
         } else {
             format!("{}–{} {unit}", n(self.low), n(self.high))
         }
+    }
+}
+
+impl PlanLine {
+    /// The effort as shown: its day range, or the line whose fix covers it.
+    pub fn effort_label(&self) -> String {
+        match self.shares_fix_with {
+            Some(rank) => format!("with line {rank}"),
+            None => self.effort_days.label(),
+        }
+    }
+}
+
+impl Serialize for DayRange {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DayRange", 3)?;
+        s.serialize_field("low", &self.low)?;
+        s.serialize_field("high", &self.high)?;
+        s.serialize_field("label", &self.label())?;
+        s.end()
     }
 }
 
@@ -161,6 +182,10 @@ pub struct PlanLine {
     pub factors: Factors,
     pub effort: Effort,
     pub effort_days: DayRange,
+    /// The rank of the line whose fix also fixes this one (same item, same file): its effort
+    /// is counted there.
+    #[serde(default)]
+    pub shares_fix_with: Option<u32>,
     pub owner: Option<String>,
     /// Lines that must be done first (fingerprints), with the reason.
     pub after: Vec<String>,
@@ -272,6 +297,15 @@ pub struct Plan {
 impl Plan {
     pub fn lines(&self) -> impl Iterator<Item = &PlanLine> {
         self.horizons.iter().flat_map(|h| h.lines.iter())
+    }
+
+    /// The executive summary's top risks: the gravest lines before the spike (impact, then
+    /// priority), not the safety nets that are scheduled first.
+    pub fn top_risks(&self, n: usize) -> Vec<&PlanLine> {
+        let mut lines: Vec<&PlanLine> = self.horizons.iter().filter(|h| h.horizon == Horizon::BeforeSpike).flat_map(|h| h.lines.iter()).collect();
+        lines.sort_by(|a, b| b.factors.impact.score.total_cmp(&a.factors.impact.score).then(b.priority.total_cmp(&a.priority)).then(a.rank.cmp(&b.rank)));
+        lines.truncate(n);
+        lines
     }
 }
 
@@ -394,9 +428,24 @@ pub fn build(repository: &str, engagement: &Engagement, tracked: &[Tracked], jud
     let mut rank = 0;
     for h in &mut horizons {
         h.lines = order(std::mem::take(&mut h.lines), judgement);
+        // Several findings of one item in one file are one change: the first line carries the effort.
+        let mut leads: HashMap<(String, String), u32> = HashMap::new();
         for line in &mut h.lines {
             rank += 1;
             line.rank = rank;
+            let effort_set = judgement.edits.get(&line.fingerprint).is_some_and(|e| e.effort.is_some());
+            if !line.path.is_empty() && !effort_set {
+                match leads.entry((line.item.clone(), line.path.clone())) {
+                    std::collections::hash_map::Entry::Occupied(lead) => {
+                        line.shares_fix_with = Some(*lead.get());
+                        line.effort_days = DayRange::default();
+                        line.factors.effort.why = format!("{}; done with line {}, the same fix in the same file", line.factors.effort.why, lead.get());
+                    }
+                    std::collections::hash_map::Entry::Vacant(slot) => {
+                        slot.insert(rank);
+                    }
+                }
+            }
             h.effort.add(line.effort_days);
         }
     }
@@ -449,9 +498,12 @@ fn line_for(f: &Finding, item: &Item, status: Status, judgement: &Judgement, fac
     let (effort, effort_why) = adjusted_effort(f, item, facts);
     let factors = factors(f, class, confirmed, effort, effort_why);
     let priority = priority_of(&factors);
-    // Critical, or high on a money, auth or data-write path, and sure enough to act on: the
-    // short list a founder can fund before the next spike.
-    let high_risk = factors.impact.score >= 4.0 && factors.confidence.score >= 0.75;
+    // Critical, or high on a money, auth or data-write path that is busy (exposure + likelihood
+    // at least 3 of 6), and sure enough to act on: the short list a founder can fund before
+    // the next spike.
+    let busy = factors.exposure.score + factors.likelihood.score >= 3.0;
+    let grave = f.severity == Severity::Critical || (factors.impact.score >= 4.0 && busy);
+    let high_risk = grave && factors.confidence.score >= 0.75;
     let (horizon, horizon_reason) = match class {
         Class::LoadBearing if high_risk => (Horizon::BeforeSpike, None),
         Class::LoadBearing => (Horizon::ThisQuarter, Some("load-bearing, but a lower risk than the lines before the traffic spike".to_string())),
@@ -484,6 +536,7 @@ fn line_for(f: &Finding, item: &Item, status: Status, judgement: &Judgement, fac
         factors,
         effort,
         effort_days: DayRange::of(effort),
+        shares_fix_with: None,
         owner: None,
         after: Vec::new(),
         after_reason: None,
@@ -504,7 +557,8 @@ fn factors(f: &Finding, class: Class, confirmed: bool, effort: Effort, effort_wh
     let impact = Factor {
         score: if raised { base + 1.0 } else { base },
         why: if raised {
-            format!("{} severity, raised: on a {} path", severity_name(f.severity), paths.join(" and "))
+            let article = if paths[0].starts_with('a') { "an" } else { "a" };
+            format!("{} severity, raised: on {article} {} path", severity_name(f.severity), paths.join(" and "))
         } else {
             format!("{} severity", severity_name(f.severity))
         },
@@ -521,10 +575,10 @@ fn factors(f: &Finding, class: Class, confirmed: bool, effort: Effort, effort_wh
     }
     if x.pagerank_percentile >= 0.9 || x.fan_in >= 10 {
         exposure_score += 2.0;
-        exposure_why.push(format!("imported by {} files (PageRank top {:.0} %)", x.fan_in, (100.0 - x.pagerank_percentile * 100.0).max(1.0)));
+        exposure_why.push(format!("imported by {} file{} (PageRank top {:.0} %)", x.fan_in, if x.fan_in == 1 { "" } else { "s" }, (100.0 - x.pagerank_percentile * 100.0).max(1.0)));
     } else if x.pagerank_percentile >= 0.7 || x.fan_in >= 3 {
         exposure_score += 1.0;
-        exposure_why.push(format!("imported by {} files", x.fan_in));
+        exposure_why.push(format!("imported by {} file{}", x.fan_in, if x.fan_in == 1 { "" } else { "s" }));
     }
     if f.path.is_empty() {
         exposure_score = 2.0;
@@ -574,13 +628,17 @@ fn factors(f: &Finding, class: Class, confirmed: bool, effort: Effort, effort_wh
     Factors { impact, exposure, likelihood, confidence, effort }
 }
 
-/// The item's default effort, one step larger when the code to change is big or widely used.
+/// The item's default effort, one step larger when the code to change is big or widely used,
+/// one step smaller for a week-long fix of a small module few files use.
 fn adjusted_effort(f: &Finding, item: &Item, facts: &Facts) -> (Effort, String) {
     let loc = facts.loc.get(&f.path).copied().unwrap_or(0);
     let big = loc >= 800;
     let wide = f.exposure.fan_in >= 15;
+    let small = loc > 0 && loc < 150 && f.exposure.fan_in < 3;
     let name = crate::triage::effort_name(item.effort);
-    if (big || wide) && item.effort != Effort::L {
+    if small && item.effort == Effort::L {
+        (Effort::M, format!("{name} by default, M here: {loc} lines of code, {}", match f.exposure.fan_in { 0 => "imported by no other file".to_string(), 1 => "imported by 1 file".to_string(), n => format!("imported by {n} files") }))
+    } else if (big || wide) && item.effort != Effort::L {
         let bumped = if item.effort == Effort::S { Effort::M } else { Effort::L };
         let why = if big { format!("{loc} lines of code to change") } else { format!("{} files import it", f.exposure.fan_in) };
         (bumped, format!("{name} by default, {} here: {why}", crate::triage::effort_name(bumped)))

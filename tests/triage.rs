@@ -123,6 +123,33 @@ fn verdicts_and_answers_decide_what_the_plan_contains() {
 }
 
 #[test]
+fn high_risks_on_a_busy_sensitive_path_come_before_the_spike_and_one_fix_carries_the_effort() {
+    let fx = Fixture::new();
+    let mut triage = open_triage(&fx);
+    triage.ensure_engagement(None, None, NOW).unwrap();
+    let busy = |line: u32| {
+        let mut f = finding("ERR-SWALLOW", "supabase/functions/stripe-webhook/index.ts", Class::LoadBearing, Severity::High, true);
+        f.exposure.hotspot_rank = Some(2);
+        f.exposure.revisions_in_window = 9;
+        f.line = line;
+        f.fingerprint = format!("{}{line}", f.fingerprint);
+        f
+    };
+    triage.record_analysis(None, &[busy(40), busy(71), webhook()], NOW).unwrap();
+    let plan = plan_of(&triage);
+    let spike = &plan.horizons[0];
+    assert_eq!(spike.lines.len(), 3, "{:?}", plan.lines().map(|l| (&l.item, l.horizon, &l.factors.likelihood)).collect::<Vec<_>>());
+    let swallowed: Vec<_> = spike.lines.iter().filter(|l| l.item == "ERR-SWALLOW").collect();
+    assert_eq!(swallowed[0].shares_fix_with, None);
+    assert_eq!(swallowed[1].shares_fix_with, Some(swallowed[0].rank), "two catches in one file are one change");
+    assert_eq!(swallowed[1].effort_label(), format!("with line {}", swallowed[0].rank));
+    let counted: f64 = spike.lines.iter().filter(|l| l.shares_fix_with.is_none()).map(|l| l.effort_days.low).sum();
+    assert_eq!(spike.effort.low, counted);
+    let top = plan.top_risks(5);
+    assert_eq!(top[0].fingerprint, webhook().fingerprint, "the gravest risk leads the summary");
+}
+
+#[test]
 fn every_line_shows_its_priority_factors_and_ranks_follow_them() {
     let fx = Fixture::new();
     let mut triage = open_triage(&fx);
@@ -130,8 +157,11 @@ fn every_line_shows_its_priority_factors_and_ranks_follow_them() {
     let medium = finding("DATA-UNBOUNDED", "src/lib/reports.ts", Class::LoadBearing, Severity::High, true);
     triage.record_analysis(None, &[medium.clone(), webhook()], NOW).unwrap();
     let plan = plan_of(&triage);
-    let lines: Vec<_> = plan.horizons[0].lines.iter().collect();
+    let lines: Vec<_> = plan.lines().collect();
     assert_eq!(lines[0].fingerprint, webhook().fingerprint, "critical on the money path comes first");
+    assert_eq!(lines[0].horizon, Horizon::BeforeSpike);
+    // High on a money path but quiet (reachable, rarely changed): this quarter, not before the spike.
+    assert_eq!(lines[1].horizon, Horizon::ThisQuarter, "{:?}", lines[1].factors);
     let top = lines[0];
     assert_eq!(top.factors.impact.score, 5.0);
     assert!(top.factors.impact.why.contains("money"), "{}", top.factors.impact.why);
@@ -318,4 +348,116 @@ fn exports_escape_repository_text_stay_self_contained_and_never_land_in_the_repo
     assert!(matches!(plumb::report::export(&plan, &catalogue, fx.repo(), &inside), Err(plumb::report::ReportError::InsideRepository(..))));
     assert!(!inside.exists());
     assert!(matches!(plumb::report::export(&plan, &catalogue, fx.repo(), &out.path().join("plan.docx")), Err(plumb::report::ReportError::UnknownFormat(_))));
+}
+
+#[test]
+fn verdicts_acknowledged_before_a_sigkill_survive_it() {
+    use std::io::{BufRead, BufReader, Write};
+    use std::process::{Command, Stdio};
+
+    let fx = Fixture::new();
+    let findings: Vec<Finding> = (0..120)
+        .map(|i| finding("DATA-INDEX", &format!("src/lib/table_{i:03}.ts"), Class::LoadBearing, Severity::High, false))
+        .collect();
+    {
+        let mut triage = open_triage(&fx);
+        triage.ensure_engagement(Some("Invoicely"), None, NOW).unwrap();
+        triage.record_analysis(Some("aaaa"), &findings, NOW).unwrap();
+    }
+    let verdicts = ["load-bearing", "cosmetic", "dismissed", "accepted"];
+    // The last acknowledged (verdict, note) of each fingerprint.
+    let mut acknowledged: std::collections::HashMap<String, (String, String)> = Default::default();
+    for round in 0..6usize {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_plumb"))
+            .args(["verdict", fx.repo().to_str().unwrap(), "--from", "-"])
+            .env("PLUMB_DATA_DIR", fx.data())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let wanted: Vec<(String, String, String)> = findings
+            .iter()
+            .map(|f| (f.fingerprint.clone(), verdicts[round % 4].to_string(), format!("round {round}: checked with the founder")))
+            .collect();
+        // Far more writes than are read before the kill, so the process is always mid-run.
+        let input: String = wanted.iter().cycle().take(wanted.len() * 20).map(|(fp, v, note)| format!("{fp} {v} {note}\n")).collect();
+        let mut stdin = child.stdin.take().unwrap();
+        let writer = std::thread::spawn(move || {
+            let _ = stdin.write_all(input.as_bytes());
+        });
+        // Kill it mid-run, after a different number of acknowledged writes each round.
+        let kill_after = 10 + round * 17;
+        let mut acks = BufReader::new(child.stdout.take().unwrap()).lines();
+        let mut this_round = std::collections::HashSet::new();
+        for _ in 0..kill_after {
+            let line = acks.next().expect("an acknowledgement").unwrap();
+            let fingerprint = line.split(':').next().unwrap().to_string();
+            let (_, v, note) = wanted.iter().find(|(fp, ..)| *fp == fingerprint).expect("acknowledged what was asked");
+            assert!(line.ends_with(v.as_str()), "{line}");
+            acknowledged.insert(fingerprint.clone(), (v.clone(), note.clone()));
+            this_round.insert(fingerprint);
+        }
+        assert!(child.try_wait().unwrap().is_none(), "round {round}: the run ended before the kill");
+        child.kill().unwrap(); // SIGKILL on Unix
+        child.wait().unwrap();
+        let _ = writer.join();
+
+        let triage = open_triage(&fx);
+        assert_eq!(triage.integrity_check().unwrap(), "ok", "round {round}");
+        let judgement = triage.judgement().unwrap();
+        for (fingerprint, (verdict, note)) in &acknowledged {
+            let stored = judgement.verdicts.get(fingerprint).unwrap_or_else(|| panic!("round {round}: acknowledged verdict on {fingerprint} lost"));
+            let stored = (stored.verdict.as_str().to_string(), stored.note.clone().unwrap_or_default());
+            // A write that committed but was killed before its acknowledgement may be newer.
+            let in_flight = (verdicts[round % 4].to_string(), format!("round {round}: checked with the founder"));
+            assert!(stored == (verdict.clone(), note.clone()) || (!this_round.contains(fingerprint) && stored == in_flight), "round {round}: {fingerprint} holds {stored:?}, acknowledged {verdict} / {note}");
+        }
+    }
+    assert!(acknowledged.len() >= 10 + 5 * 17);
+}
+
+#[test]
+fn the_pdf_opens_renders_and_holds_every_section_with_repository_text_shown_as_text() {
+    let fx = Fixture::new();
+    let mut triage = open_triage(&fx);
+    triage.ensure_engagement(Some("Acme & <Sons> #strong[x]"), Some("R. Consultant"), NOW).unwrap();
+    let mut hostile = finding("SEC-XSS", "src/$x$ #eval(\"1\").tsx", Class::LoadBearing, Severity::High, false);
+    hostile.message = "innerHTML gets *user* input #read(\"/etc/passwd\") ]\\ [".into();
+    hostile.evidence.excerpt = Some(plumb::checks::model::Excerpt {
+        path: hostile.path.clone(),
+        start_line: 11,
+        lines: vec!["const key = 'sk_live_51HxQmR8Z2dLkWcP9aBcDeFgHiJkLmNoPq';".into(), "el.innerHTML = `${user}`; // #set page(width: 1pt)".into()],
+        focus: (12, 12),
+    });
+    let cosmetic = finding("ARCH-DUP", "src/lib/format.ts", Class::Cosmetic, Severity::Low, false);
+    triage.record_analysis(Some("abcdef123456"), &[webhook(), hostile, cosmetic], NOW).unwrap();
+    triage.set_answer("PAY-IDEMP-KEY", "We use Stripe Checkout only", false, NOW).unwrap();
+    let plan = plan_of(&triage);
+    let out = tempfile::tempdir().unwrap();
+    let pdf = out.path().join("plan.pdf");
+    assert_eq!(plumb::report::export(&plan, &Catalogue::builtin(), fx.repo(), &pdf).unwrap(), plumb::report::Format::Pdf);
+
+    let info = std::process::Command::new("pdfinfo").arg(&pdf).output().expect("pdfinfo (poppler-utils) is installed");
+    assert!(info.status.success(), "pdfinfo: {}", String::from_utf8_lossy(&info.stderr));
+    let info = String::from_utf8_lossy(&info.stdout).to_string();
+    let pages: u32 = info.lines().find_map(|l| l.strip_prefix("Pages:")).unwrap().trim().parse().unwrap();
+    assert!(pages >= 5, "cover, summary, horizons and appendices: {info}");
+    assert!(info.contains("A4"), "{info}");
+    assert!(info.contains("Acme & <Sons> #strong[x]"), "the title is the client's name as text: {info}");
+
+    let png = out.path().join("page");
+    let render = std::process::Command::new("pdftoppm").args(["-r", "30", "-png", "-f", "1", "-l", "2"]).arg(&pdf).arg(&png).status().unwrap();
+    assert!(render.success());
+    assert!(std::fs::metadata(out.path().join("page-1.png")).unwrap().len() > 1000, "the cover renders");
+
+    let text = std::process::Command::new("pdftotext").args(["-layout"]).arg(&pdf).arg("-").output().unwrap();
+    let text = String::from_utf8_lossy(&text.stdout).to_string();
+    for needle in ["Executive summary", "Before the next traffic spike", "This quarter", "Can ride", "Appendix: evidence", "Appendix: the checklist", "We use Stripe Checkout only", "IMPACT", "Acme & <Sons> #strong[x]"] {
+        assert!(text.contains(needle), "missing {needle:?} in\n{text}");
+    }
+    // Markup in repository text is shown, not run.
+    assert!(text.contains("#read(\"/etc/passwd\")"), "{text}");
+    assert!(text.contains("#set page(width: 1pt)"), "{text}");
+    assert!(!text.contains("sk_live_51HxQmR8Z2dLkWcP9aBcDeFgHiJkLmNoPq"), "secrets are redacted in the PDF");
 }

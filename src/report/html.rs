@@ -27,7 +27,7 @@ fn e(text: &str) -> String {
 }
 
 const STYLE: &str = r#"
-@page { size: A4; margin: 18mm 16mm 20mm; }
+@page { margin: 18mm 16mm 20mm; }
 @page { @bottom-right { content: counter(page); font-size: 8pt; color: #5b6475; } }
 @media print { section { break-before: page; } .line, figure { break-inside: avoid; } }
 :root { color-scheme: light; }
@@ -63,7 +63,7 @@ fn line_html(out: &mut String, l: &PlanLine) {
         title = e(&l.title),
         item = e(&l.item),
         place = place(&l.path, l.line),
-        effort = l.effort_days.label(),
+        effort = l.effort_label(),
         owner = l.owner.as_deref().map(|o| format!(" · owner {}", e(o))).unwrap_or_default(),
         message = e(&l.message),
         fix = e(&l.fix),
@@ -143,7 +143,7 @@ pub fn render(plan: &Plan) -> String {
         plan.horizons[2].lines.len()
     );
     out.push_str("<h3>Top risks</h3><ol>");
-    for l in spike.lines.iter().take(5) {
+    for l in plan.top_risks(5) {
         let _ = write!(out, "<li><b>{}</b> — {} <span class=\"muted\">(<code>{}</code>)</span></li>", e(&l.title), e(&l.class_reason), place(&l.path, l.line));
     }
     out.push_str("</ol>");

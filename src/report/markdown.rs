@@ -52,7 +52,7 @@ pub fn render(plan: &Plan) -> String {
                 l.rank,
                 escape(&l.title),
                 l.class.as_str(),
-                l.effort_days.label(),
+                l.effort_label(),
                 place,
                 escape(&l.message),
                 l.priority,

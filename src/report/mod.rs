@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 mod html;
 mod markdown;
+mod pdf;
 
 pub use html::escape as escape_html;
 
@@ -81,11 +82,11 @@ pub fn export(plan: &Plan, catalogue: &Catalogue, repo: &Path, out: &Path) -> Re
 /// The plan in one format, in memory.
 pub fn render(plan: &Plan, catalogue: &Catalogue, format: Format) -> Result<Vec<u8>, ReportError> {
     Ok(match format {
-        Format::Json => serde_json::to_vec_pretty(plan).expect("the plan serializes"),
+        Format::Json => serde_json::to_vec_pretty(&redacted_json(plan)).expect("the plan serializes"),
         Format::Sarif => serde_json::to_vec_pretty(&crate::checks::sarif::to_sarif(&plan.findings, catalogue)).expect("SARIF serializes"),
         Format::Html => html::render(plan).into_bytes(),
         Format::Markdown => markdown::render(plan).into_bytes(),
-        Format::Pdf => return Err(ReportError::Unsupported("the plan", format.name())),
+        Format::Pdf => pdf::render(plan, "a4")?,
     })
 }
 
@@ -125,6 +126,26 @@ fn write_atomically(target: &Path, bytes: &[u8]) -> Result<(), ReportError> {
     tmp.as_file().sync_all().map_err(err)?;
     tmp.persist(target).map_err(|e| err(e.error))?;
     Ok(())
+}
+
+/// The plan as JSON with every string redacted: a second guard behind the detectors' own
+/// redaction, for the consultant's notes and answers too.
+pub(crate) fn redacted_json(plan: &Plan) -> serde_json::Value {
+    fn walk(value: &mut serde_json::Value) {
+        match value {
+            serde_json::Value::String(s) => {
+                if let std::borrow::Cow::Owned(r) = crate::redact::redact(s) {
+                    *s = r;
+                }
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(walk),
+            serde_json::Value::Object(fields) => fields.values_mut().for_each(walk),
+            _ => {}
+        }
+    }
+    let mut value = serde_json::to_value(plan).expect("the plan serializes");
+    walk(&mut value);
+    value
 }
 
 /// `YYYY-MM-DD` (UTC) of seconds since the epoch.
