@@ -31,15 +31,19 @@ const STYLE: &str = r#"
 @page { @bottom-right { content: counter(page); font-size: 8pt; color: #5b6475; } }
 @media print { section { break-before: page; } .line, figure { break-inside: avoid; } }
 :root { color-scheme: light; }
-body { font: 10.5pt/1.5 "Inter", "Helvetica Neue", Arial, sans-serif; color: #1d2433; max-width: 180mm; margin: 0 auto; padding: 12mm 0; }
+body { font: 10.5pt/1.5 "Libertinus Serif", "Linux Libertine O", Georgia, "Times New Roman", serif; color: #1d2433; max-width: 180mm; margin: 0 auto; padding: 12mm 0; }
 h1 { font-size: 26pt; margin: 0 0 4mm; letter-spacing: -0.02em; } h2 { font-size: 16pt; border-bottom: 1px solid #d5dae3; padding-bottom: 2mm; margin-top: 10mm; }
-h3 { font-size: 12pt; margin: 6mm 0 2mm; } .muted { color: #5b6475; } .cover { min-height: 230mm; display: flex; flex-direction: column; justify-content: center; }
+h3 { font-size: 12pt; margin: 6mm 0 2mm; } .muted { color: #5b6475; } .cover { min-height: 200mm; display: flex; flex-direction: column; justify-content: center; }
 .running { font-size: 8.5pt; color: #5b6475; border-bottom: 1px solid #e4e7ee; padding-bottom: 1mm; margin-bottom: 6mm; }
 .figures { display: grid; grid-template-columns: repeat(4, 1fr); gap: 3mm; } .figures div { background: #f4f6fa; border-radius: 2mm; padding: 3mm; } .figures b { display: block; font-size: 15pt; }
-.line { border-left: 3px solid #c9ced8; padding: 1mm 0 1mm 4mm; margin: 4mm 0; } .line.load-bearing { border-color: #b42318; }
+.line { border-left: 3px solid #c9ced8; padding: 1mm 0 1mm 4mm; margin: 5mm 0; } .line.load-bearing { border-color: #b42318; }
+.head { display: flex; gap: 2mm; align-items: baseline; } .effort { margin-left: auto; font-size: 8.5pt; color: #5b6475; } .small { font-size: 8.5pt; }
+.factors { display: grid; grid-template-columns: repeat(5, 1fr); gap: 2.5mm; font-size: 8pt; margin-top: 1.5mm; } .fname { font-size: 7.5pt; text-transform: uppercase; letter-spacing: .04em; color: #5b6475; }
+@media print { body { padding: 0; } tr.row { break-inside: avoid; } }
 .tag { font-size: 8pt; text-transform: uppercase; letter-spacing: .05em; padding: .3mm 1.5mm; border-radius: 1mm; background: #eef0f4; } .tag.load-bearing { background: #fde8e6; color: #8a1c12; }
 table { border-collapse: collapse; width: 100%; font-size: 9pt; } td, th { text-align: left; padding: 1mm 2mm; border-bottom: 1px solid #e4e7ee; vertical-align: top; }
-pre { font: 8.5pt/1.4 "DejaVu Sans Mono", Menlo, monospace; background: #f7f8fa; padding: 2mm; overflow-wrap: anywhere; white-space: pre-wrap; } .focus { background: #fff1c2; } .ln { color: #8a92a3; user-select: none; }
+pre { font: 7.5pt/1.3 "DejaVu Sans Mono", Menlo, monospace; background: #f7f8fa; padding: 2mm; overflow-wrap: anywhere; white-space: pre-wrap; } .focus { background: #fff1c2; } .ln { color: #8a92a3; user-select: none; }
+figure { margin: 5mm 0 0; } figure h3 { margin: 0 0 1mm; font-size: 10.5pt; } figure p { margin: 1mm 0; } figure pre { margin: 1.5mm 0; }
 code { font-family: "DejaVu Sans Mono", Menlo, monospace; font-size: 9pt; }
 "#;
 
@@ -51,34 +55,58 @@ fn place(path: &str, line: u32) -> String {
     }
 }
 
+fn effort_html(l: &PlanLine) -> String {
+    format!("{}{}", e(&l.effort_label()), l.owner.as_deref().map(|o| format!(" · {}", e(o))).unwrap_or_default())
+}
+
+/// A line of the first horizon, in full: what, where, the fix and the factors of its priority.
 fn line_html(out: &mut String, l: &PlanLine) {
     let f = &l.factors;
+    let factor = |name: &str, x: &crate::plan::Factor| format!(r#"<div><span class="fname">{name}</span> <b>{}</b><br>{}</div>"#, score(x.score), e(&x.why));
     let _ = write!(
         out,
-        r#"<div class="line {cls}"><div><b>{rank}. {title}</b> <span class="tag {cls}">{cls}</span> <span class="muted">{item} · <code>{place}</code> · {effort}{owner}</span></div>
-<div>{message}</div><div class="muted">Fix: {fix}</div>
-<table><tr><th>Impact {i}</th><td>{iw}</td></tr><tr><th>Exposure {x}</th><td>{xw}</td></tr><tr><th>Likelihood {k}</th><td>{kw}</td></tr><tr><th>Confidence {c}</th><td>{cw}</td></tr><tr><th>Effort {ef}</th><td>{efw}</td></tr></table>{after}</div>"#,
+        r#"<div class="line {cls}"><div class="head"><b>{rank}. {title}</b> <span class="tag {cls}">{cls}</span><span class="effort">{effort}</span></div>
+<div class="muted small">{item} · <code>{place}</code> · priority {priority}</div><div>{message}</div><div class="muted">Fix: {fix}</div>{after}<div class="factors">{fi}{fx}{fl}{fc}{fe}</div></div>"#,
         cls = l.class.as_str(),
         rank = l.rank,
         title = e(&l.title),
+        effort = effort_html(l),
         item = e(&l.item),
         place = place(&l.path, l.line),
-        effort = l.effort_label(),
-        owner = l.owner.as_deref().map(|o| format!(" · owner {}", e(o))).unwrap_or_default(),
+        priority = score(l.priority),
         message = e(&l.message),
         fix = e(&l.fix),
-        i = f.impact.score,
-        iw = e(&f.impact.why),
-        x = f.exposure.score,
-        xw = e(&f.exposure.why),
-        k = f.likelihood.score,
-        kw = e(&f.likelihood.why),
-        c = f.confidence.score,
-        cw = e(&f.confidence.why),
-        ef = f.effort.score,
-        efw = e(&f.effort.why),
-        after = l.after_reason.as_deref().map(|a| format!(r#"<div class="muted">{}</div>"#, e(a))).unwrap_or_default(),
+        after = l.after_reason.as_deref().map(|a| format!(r#"<div class="muted small">{}</div>"#, e(a))).unwrap_or_default(),
+        fi = factor("impact", &f.impact),
+        fx = factor("exposure", &f.exposure),
+        fl = factor("likelihood", &f.likelihood),
+        fc = factor("confidence", &f.confidence),
+        fe = factor("effort", &f.effort),
     );
+}
+
+/// The later horizons, one table row a line (the factors are in the JSON export).
+fn lines_table(out: &mut String, lines: &[PlanLine]) {
+    out.push_str("<table><tr><th>#</th><th>Finding</th><th>Priority</th><th>Effort</th></tr>");
+    for l in lines {
+        let _ = write!(
+            out,
+            r#"<tr class="row"><td>{}</td><td><b>{}</b> <span class="tag {cls}">{cls}</span><br>{}<br><span class="muted small">{} · <code>{}</code></span></td><td>{}</td><td>{}</td></tr>"#,
+            l.rank,
+            e(&l.title),
+            e(&l.message),
+            e(&l.item),
+            place(&l.path, l.line),
+            score(l.priority),
+            effort_html(l),
+            cls = l.class.as_str(),
+        );
+    }
+    out.push_str("</table>");
+}
+
+fn score(x: f64) -> String {
+    if x.fract() == 0.0 { format!("{x:.0}") } else { format!("{}", (x * 100.0).round() / 100.0) }
 }
 
 fn evidence_html(out: &mut String, f: &Finding) {
@@ -164,8 +192,13 @@ pub fn render(plan: &Plan) -> String {
         if horizon.lines.is_empty() {
             out.push_str("<p class=\"muted\">Nothing here.</p>");
         }
-        for l in &horizon.lines {
-            line_html(&mut out, l);
+        if horizon.horizon == crate::plan::Horizon::BeforeSpike {
+            out.push_str("<p>Each line shows the factors of its priority: impact × (1 + exposure + likelihood) × confidence ÷ effort. Tests and observability around a module come before the change to it.</p>");
+            for l in &horizon.lines {
+                line_html(&mut out, l);
+            }
+        } else if !horizon.lines.is_empty() {
+            lines_table(&mut out, &horizon.lines);
         }
         out.push_str("</section>");
     }
