@@ -249,6 +249,16 @@ fn a_follow_up_engagement_gives_a_progress_report() {
     assert_eq!((report.fixed.len(), report.new.len(), report.still_open.len()), (1, 1, 1));
     assert_eq!(report.fixed[0].path, "src/lib/invoices.ts");
     assert_eq!(report.still_open[0].item, "PAY-WEBHOOK-SIG");
+
+    let out = tempfile::tempdir().unwrap();
+    let md = out.path().join("progress.md");
+    assert_eq!(plumb::report::export_progress(&report, fx.repo(), &md).unwrap(), plumb::report::Format::Markdown);
+    let md = std::fs::read_to_string(md).unwrap();
+    assert!(md.contains("**1** fixed, **1** new, **1** still open"), "{md}");
+    let fixed_at = md.find("## Fixed").unwrap();
+    let new_at = md.find("## New").unwrap();
+    assert!(md[fixed_at..new_at].contains("src/lib/invoices.ts"), "{md}");
+    assert!(matches!(plumb::report::export_progress(&report, fx.repo(), &fx.repo().join("p.md")), Err(plumb::report::ReportError::InsideRepository(..))));
 }
 
 #[test]

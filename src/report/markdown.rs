@@ -81,3 +81,31 @@ pub fn render(plan: &Plan) -> String {
     }
     out
 }
+
+/// The progress report between two engagements: fixed, new, still open.
+pub fn render_progress(report: &crate::plan::ProgressReport) -> String {
+    let date = |e: &crate::triage::Engagement| crate::report::date(e.analysed_at.unwrap_or(e.started_at));
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "# Progress on {}\n\nFrom the engagement of {} to the one of {}: **{}** fixed, **{}** new, **{}** still open.\n",
+        escape(&report.repository),
+        date(&report.from),
+        date(&report.to),
+        report.fixed.len(),
+        report.new.len(),
+        report.still_open.len()
+    );
+    for (title, rows) in [("Fixed", &report.fixed), ("New", &report.new), ("Still open", &report.still_open)] {
+        let _ = writeln!(out, "## {title}\n");
+        if rows.is_empty() {
+            out.push_str("Nothing.\n\n");
+        }
+        for r in rows {
+            let place = if r.path.is_empty() { "whole product".to_string() } else if r.line == 0 { escape(&r.path) } else { format!("{}:{}", escape(&r.path), r.line) };
+            let _ = writeln!(out, "- **{}** ({}) at `{}`: {}", escape(&r.title), escape(&r.item), place.replace('`', "'"), escape(&r.message));
+        }
+        out.push('\n');
+    }
+    out
+}

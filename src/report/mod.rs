@@ -96,6 +96,7 @@ pub fn export_progress(report: &ProgressReport, repo: &Path, out: &Path) -> Resu
     let target = checked_target(repo, out)?;
     let bytes = match format {
         Format::Json => serde_json::to_vec_pretty(report).expect("the progress report serializes"),
+        Format::Markdown => markdown::render_progress(report).into_bytes(),
         _ => return Err(ReportError::Unsupported("the progress report", format.name())),
     };
     write_atomically(&target, &bytes)?;
