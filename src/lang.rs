@@ -213,12 +213,21 @@ impl Lang {
     }
 }
 
-/// Every built-in check query as (language, name, path), for the test that compiles them all.
-pub fn builtin_check_queries() -> Vec<(Lang, String, String)> {
-    let mut out = Vec::new();
-    for lang in Lang::PARSED {
+/// Every check query of a language compiled into one, so that a file is matched in a single
+/// cursor pass instead of one pass per query (the passes dominated the checks' time).
+pub struct CheckQuerySet {
+    pub query: Query,
+    /// Per pattern of `query`: the check query it came from (an index into `names`) and its
+    /// pattern index there.
+    pub owner: Vec<(usize, usize)>,
+    pub names: Vec<String>,
+}
+
+impl Lang {
+    /// Names of this language's check queries, the first folder's file winning.
+    fn check_query_names(self) -> Vec<String> {
         let mut names: Vec<String> = Vec::new();
-        for dir in lang.query_dirs() {
+        for dir in self.query_dirs() {
             if let Some(checks) = QUERIES.get_dir(format!("{dir}/checks")) {
                 for f in checks.files() {
                     if f.path().extension().is_some_and(|e| e == "scm") {
@@ -230,7 +239,43 @@ pub fn builtin_check_queries() -> Vec<(Lang, String, String)> {
                 }
             }
         }
-        for name in names {
+        names.sort();
+        names
+    }
+
+    /// All check queries of this language in one compiled query; compiled once per process.
+    pub fn check_query_set(self) -> Option<&'static CheckQuerySet> {
+        static CACHE: OnceLock<Mutex<HashMap<Lang, Option<&'static CheckQuerySet>>>> = OnceLock::new();
+        let mut cache = CACHE.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner());
+        *cache.entry(self).or_insert_with(|| {
+            let grammar = self.grammar()?;
+            let (mut source, mut starts, mut names) = (String::new(), Vec::new(), Vec::new());
+            for name in self.check_query_names() {
+                let Some((_, text)) = self.check_query_source(&name) else { continue };
+                starts.push(source.len());
+                names.push(name);
+                source.push_str(text);
+                source.push('\n');
+            }
+            let query = Query::new(&grammar, &source).unwrap_or_else(|e| panic!("the check queries of {} do not compile together: {e}", self.name()));
+            // A pattern belongs to the file whose text it starts in; its index there counts
+            // the earlier patterns of the same file.
+            let mut owner: Vec<(usize, usize)> = Vec::with_capacity(query.pattern_count());
+            for p in 0..query.pattern_count() {
+                let file = starts.partition_point(|&s| s <= query.start_byte_for_pattern(p)) - 1;
+                let local = owner.iter().rev().take_while(|(f, _)| *f == file).count();
+                owner.push((file, local));
+            }
+            Some(&*Box::leak(Box::new(CheckQuerySet { query, owner, names })))
+        })
+    }
+}
+
+/// Every built-in check query as (language, name, path), for the test that compiles them all.
+pub fn builtin_check_queries() -> Vec<(Lang, String, String)> {
+    let mut out = Vec::new();
+    for lang in Lang::PARSED {
+        for name in lang.check_query_names() {
             if let Some((path, _)) = lang.check_query_source(&name) {
                 out.push((lang, name, path));
             }

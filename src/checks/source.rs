@@ -13,9 +13,13 @@ pub struct SourceFile<'a> {
     pub text: &'a str,
     pub tree: Option<&'a Tree>,
     line_starts: Vec<usize>,
+    /// The matches of every check query over the whole tree, by query: one cursor pass when
+    /// the file is opened (a pass per query dominated the checks' time).
+    whole_file: Vec<Vec<Captures<'a>>>,
 }
 
 /// One match of a check query: its pattern index and captures by name.
+#[derive(Clone)]
 pub struct Captures<'t> {
     pub pattern: usize,
     names: &'static [&'static str],
@@ -51,6 +55,7 @@ impl<'a> SourceFile<'a> {
             text,
             tree,
             line_starts,
+            whole_file: tree.map(|t| whole_file_matches(lang, t, text)).unwrap_or_default(),
         }
     }
 
@@ -93,8 +98,9 @@ impl<'a> SourceFile<'a> {
     /// Every match of the check query `name` (`queries/<lang>/checks/<name>.scm`) over the whole
     /// tree; empty when the file is not parsed or its language has no such query.
     pub fn matches(&self, name: &str) -> Vec<Captures<'a>> {
-        match self.tree {
-            Some(tree) => self.matches_in(name, tree.root_node()),
+        let Some(set) = self.lang.check_query_set() else { return Vec::new() };
+        match set.names.iter().position(|n| n == name) {
+            Some(id) => self.whole_file.get(id).cloned().unwrap_or_default(),
             None => Vec::new(),
         }
     }
@@ -123,6 +129,19 @@ impl<'a> SourceFile<'a> {
     pub fn is_test(&self) -> bool {
         is_test_path(self.path)
     }
+}
+
+fn whole_file_matches<'a>(lang: Lang, tree: &'a Tree, text: &str) -> Vec<Vec<Captures<'a>>> {
+    let Some(set) = lang.check_query_set() else { return Vec::new() };
+    let names: &'static [&'static str] = set.query.capture_names();
+    let mut by_query: Vec<Vec<Captures<'a>>> = vec![Vec::new(); set.names.len()];
+    let mut cursor = QueryCursor::new();
+    let mut it = cursor.matches(&set.query, tree.root_node(), text.as_bytes());
+    while let Some(m) = it.next() {
+        let (query, pattern) = set.owner[m.pattern_index];
+        by_query[query].push(Captures { pattern, names, captures: m.captures.iter().map(|c| (c.index, c.node)).collect() });
+    }
+    by_query
 }
 
 /// Test files and folders by the conventions of the common stacks.
@@ -173,6 +192,31 @@ mod tests {
         assert_eq!(f.line(3), "three");
         assert_eq!(f.line(4), "");
         assert_eq!(f.line(0), "");
+    }
+
+    /// The one-pass matching of all check queries finds exactly what each query finds alone.
+    #[test]
+    fn one_pass_over_all_check_queries_equals_one_pass_per_query() {
+        let demo = concat!(env!("CARGO_MANIFEST_DIR"), "/demo/history");
+        let files = ["39/supabase/functions/stripe-webhook/index.ts", "23/services/reports/main.py", "17/src/pages/Invoices.tsx"];
+        for path in files {
+            let text = std::fs::read_to_string(format!("{demo}/{path}")).unwrap();
+            let lang = Lang::from_path(path);
+            let tree = crate::extract::parse(lang, &text, std::time::Duration::from_secs(5)).unwrap();
+            let file = SourceFile::new(path, lang, &text, Some(&tree));
+            let set = lang.check_query_set().unwrap();
+            let mut found = 0;
+            for name in &set.names {
+                let key = |m: &Captures| (m.pattern, m.captures.iter().map(|(i, n)| (m.names[*i as usize], n.start_byte(), n.end_byte())).collect::<Vec<_>>());
+                let mut together: Vec<_> = file.matches(name).iter().map(key).collect();
+                let mut alone: Vec<_> = file.matches_in(name, tree.root_node()).iter().map(key).collect();
+                together.sort();
+                alone.sort();
+                assert_eq!(together, alone, "{path}: query {name}");
+                found += alone.len();
+            }
+            assert!(found > 20, "{path}: the queries match something ({found})");
+        }
     }
 
     #[test]
