@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of Plumb on a fresh Debian/Ubuntu machine: installs what is missing
-# (system packages and npm packages; crates come with cargo), then the engine and CLI tests,
-# the UI type check and unit tests, and the desktop shell's build and tests. Ends with one
+# (system packages and npm packages; crates come with cargo), then the UI type check, unit tests
+# and build, and the tests of the engine, the CLI and the desktop shell. Ends with one
 # line counting every test that ran.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -13,11 +13,12 @@ log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 step() { echo "== $1"; shift; "$@" 2>&1 | tee -a "$log"; }
 
-step "engine and CLI" cargo test --locked
 step "UI type check" npm run check:ui
 step "UI unit tests" npm run test:ui
 step "UI build" npm run build:ui
-step "desktop shell" cargo test --locked -p plumb-desktop
+# One cargo run for the engine, the CLI and the desktop shell (it embeds the built UI): the
+# workspace's features unify, so no dependency is compiled twice.
+step "engine, CLI and desktop shell" cargo test --locked --workspace
 
 # cargo: "test result: ok. N passed; M failed"; vitest: "Tests  N passed (N)".
 passed=$(sed 's/\x1b\[[0-9;]*m//g' "$log" | awk '
