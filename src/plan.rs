@@ -575,10 +575,10 @@ fn factors(f: &Finding, class: Class, confirmed: bool, effort: Effort, effort_wh
     }
     if x.pagerank_percentile >= 0.9 || x.fan_in >= 10 {
         exposure_score += 2.0;
-        exposure_why.push(format!("imported by {} file{} (PageRank top {:.0} %)", x.fan_in, if x.fan_in == 1 { "" } else { "s" }, (100.0 - x.pagerank_percentile * 100.0).max(1.0)));
+        exposure_why.push(format!("{} (PageRank top {:.0} %)", imported_by(x.fan_in), (100.0 - x.pagerank_percentile * 100.0).max(1.0)));
     } else if x.pagerank_percentile >= 0.7 || x.fan_in >= 3 {
         exposure_score += 1.0;
-        exposure_why.push(format!("imported by {} file{}", x.fan_in, if x.fan_in == 1 { "" } else { "s" }));
+        exposure_why.push(imported_by(x.fan_in));
     }
     if f.path.is_empty() {
         exposure_score = 2.0;
@@ -628,6 +628,14 @@ fn factors(f: &Finding, class: Class, confirmed: bool, effort: Effort, effort_wh
     Factors { impact, exposure, likelihood, confidence, effort }
 }
 
+fn imported_by(files: u32) -> String {
+    match files {
+        0 => "imported by no other file".to_string(),
+        1 => "imported by 1 file".to_string(),
+        n => format!("imported by {n} files"),
+    }
+}
+
 /// The item's default effort, one step larger when the code to change is big or widely used,
 /// one step smaller for a week-long fix of a small module few files use.
 fn adjusted_effort(f: &Finding, item: &Item, facts: &Facts) -> (Effort, String) {
@@ -637,7 +645,7 @@ fn adjusted_effort(f: &Finding, item: &Item, facts: &Facts) -> (Effort, String) 
     let small = loc > 0 && loc < 150 && f.exposure.fan_in < 3;
     let name = crate::triage::effort_name(item.effort);
     if small && item.effort == Effort::L {
-        (Effort::M, format!("{name} by default, M here: {loc} lines of code, {}", match f.exposure.fan_in { 0 => "imported by no other file".to_string(), 1 => "imported by 1 file".to_string(), n => format!("imported by {n} files") }))
+        (Effort::M, format!("{name} by default, M here: {loc} lines of code, {}", imported_by(f.exposure.fan_in)))
     } else if (big || wide) && item.effort != Effort::L {
         let bumped = if item.effort == Effort::S { Effort::M } else { Effort::L };
         let why = if big { format!("{loc} lines of code to change") } else { format!("{} files import it", f.exposure.fan_in) };

@@ -5,7 +5,7 @@
 use streaming_iterator::StreamingIterator;
 use tree_sitter::{Node, QueryCursor, Tree};
 
-use crate::lang::Lang;
+use crate::lang::{CheckQuerySet, Lang};
 
 pub struct SourceFile<'a> {
     pub path: &'a str,
@@ -16,6 +16,7 @@ pub struct SourceFile<'a> {
     /// The matches of every check query over the whole tree, by query: one cursor pass when
     /// the file is opened (a pass per query dominated the checks' time).
     whole_file: Vec<Vec<Captures<'a>>>,
+    queries: Option<&'static CheckQuerySet>,
 }
 
 /// One match of a check query: its pattern index and captures by name.
@@ -49,13 +50,19 @@ impl<'a> SourceFile<'a> {
     pub fn new(path: &'a str, lang: Lang, text: &'a str, tree: Option<&'a Tree>) -> SourceFile<'a> {
         let mut line_starts = vec![0];
         line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+        // Looked up once per file: the set sits behind a process-wide lock.
+        let queries = tree.and_then(|_| lang.check_query_set());
         SourceFile {
             path,
             lang,
             text,
             tree,
             line_starts,
-            whole_file: tree.map(|t| whole_file_matches(lang, t, text)).unwrap_or_default(),
+            whole_file: match (tree, queries) {
+                (Some(t), Some(set)) => whole_file_matches(set, t, text),
+                _ => Vec::new(),
+            },
+            queries,
         }
     }
 
@@ -98,7 +105,7 @@ impl<'a> SourceFile<'a> {
     /// Every match of the check query `name` (`queries/<lang>/checks/<name>.scm`) over the whole
     /// tree; empty when the file is not parsed or its language has no such query.
     pub fn matches(&self, name: &str) -> Vec<Captures<'a>> {
-        let Some(set) = self.lang.check_query_set() else { return Vec::new() };
+        let Some(set) = self.queries else { return Vec::new() };
         match set.names.iter().position(|n| n == name) {
             Some(id) => self.whole_file.get(id).cloned().unwrap_or_default(),
             None => Vec::new(),
@@ -131,8 +138,7 @@ impl<'a> SourceFile<'a> {
     }
 }
 
-fn whole_file_matches<'a>(lang: Lang, tree: &'a Tree, text: &str) -> Vec<Vec<Captures<'a>>> {
-    let Some(set) = lang.check_query_set() else { return Vec::new() };
+fn whole_file_matches<'a>(set: &'static CheckQuerySet, tree: &'a Tree, text: &str) -> Vec<Vec<Captures<'a>>> {
     let names: &'static [&'static str] = set.query.capture_names();
     let mut by_query: Vec<Vec<Captures<'a>>> = vec![Vec::new(); set.names.len()];
     let mut cursor = QueryCursor::new();
