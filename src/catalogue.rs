@@ -20,6 +20,7 @@ use std::path::{Path, PathBuf};
 
 use include_dir::{include_dir, Dir};
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 use toml::Spanned;
 
 use crate::model::Lang;
@@ -81,7 +82,7 @@ const RULE_LANGS: [(&str, Lang); 8] = [
 ];
 
 /// Catalogue areas, declared in CATALOGUE.md order (which is also their sort order).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
 #[serde(rename_all = "UPPERCASE", try_from = "String")]
 pub enum Area {
     Data,
@@ -141,7 +142,7 @@ impl Area {
 }
 
 /// The nature of an item: ordered so that a more severe value is greater.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
 #[serde(rename_all = "lowercase", try_from = "String")]
 pub enum Severity {
     /// Maintainability.
@@ -164,7 +165,7 @@ impl Severity {
 }
 
 /// Default effort of the typical fix: S under a day, M days, L a week or more.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
 #[serde(try_from = "String")]
 pub enum Effort {
     S,
@@ -177,7 +178,7 @@ impl Effort {
 }
 
 /// How sure a detector is; ordered so that surer is greater.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
 #[serde(rename_all = "lowercase", try_from = "String")]
 pub enum Confidence {
     Low,

@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rusqlite::params;
 use serde::Serialize;
+use ts_rs::TS;
 
 use crate::graph::{self, SourceFile};
 use crate::history::{self, CouplingOptions, HistoryOptions};
@@ -31,7 +32,7 @@ pub struct MapOptions {
 
 /// One file of the map: size and complexity from the index, history from git, position in
 /// the import graph.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct MapNode {
     pub path: String,
     pub lang: Lang,
@@ -54,7 +55,7 @@ pub struct MapNode {
     pub cycle: Option<usize>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct Link {
     pub from: String,
     pub to: String,
@@ -66,7 +67,7 @@ pub struct ExternalLink {
     pub package: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct Coupling {
     pub a: String,
     pub b: String,

@@ -2,9 +2,10 @@
 //! derives; the IPC surface lives in `api`.
 
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 /// Languages Plumb recognises. Only some are parsed with tree-sitter; see `lang`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
 #[serde(rename_all = "lowercase")]
 pub enum Lang {
     TypeScript,

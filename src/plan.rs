@@ -7,6 +7,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use crate::catalogue::{Area, Catalogue, Confidence, Effort, Item, Severity};
 use crate::checks::model::{Class, Finding};
@@ -14,7 +15,7 @@ use crate::map::HistorySummary;
 use crate::store::Store;
 use crate::triage::{Engagement, Judgement, Status, Tracked, Verdict};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
 #[serde(rename_all = "kebab-case")]
 pub enum Horizon {
     BeforeSpike,
@@ -46,7 +47,7 @@ impl Horizon {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
 #[serde(rename_all = "kebab-case")]
 pub enum Workstream {
     Payments,
@@ -123,6 +124,16 @@ impl PlanLine {
     }
 }
 
+/// The JSON of a `DayRange` (its serializer adds the label), for the generated TypeScript.
+#[derive(TS)]
+#[ts(rename = "DayRange")]
+#[allow(dead_code)]
+struct DayRangeJson {
+    low: f64,
+    high: f64,
+    label: String,
+}
+
 impl Serialize for DayRange {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -135,13 +146,13 @@ impl Serialize for DayRange {
 }
 
 /// One factor of a line's priority: its score and the sentence that explains it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct Factor {
     pub score: f64,
     pub why: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct Factors {
     /// 1–5: the item's severity, raised on a money, auth or data-write path.
     pub impact: Factor,
@@ -155,7 +166,7 @@ pub struct Factors {
     pub effort: Factor,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct PlanLine {
     pub fingerprint: String,
     pub item: String,
@@ -181,6 +192,7 @@ pub struct PlanLine {
     pub priority: f64,
     pub factors: Factors,
     pub effort: Effort,
+    #[ts(as = "DayRangeJson")]
     pub effort_days: DayRange,
     /// The rank of the line whose fix also fixes this one (same item, same file): its effort
     /// is counted there.
@@ -194,25 +206,28 @@ pub struct PlanLine {
     pub rank: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct HorizonPlan {
     pub horizon: Horizon,
     pub title: String,
     pub lines: Vec<PlanLine>,
+    #[ts(as = "DayRangeJson")]
     pub effort: DayRange,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct WorkstreamTotal {
     pub workstream: Workstream,
     pub title: String,
     pub lines: u32,
+    #[ts(as = "DayRangeJson")]
     pub effort: DayRange,
     /// Effort of the lines in "Before the next traffic spike".
+    #[ts(as = "DayRangeJson")]
     pub before_spike: DayRange,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct Hotspot {
     pub path: String,
     pub rank: u32,
@@ -221,7 +236,7 @@ pub struct Hotspot {
     pub agent_share: f64,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
 pub struct Headline {
     pub files: u32,
     pub loc: u64,
@@ -241,7 +256,7 @@ pub struct Headline {
 }
 
 /// A finding that left the plan: resolved by a change, dismissed, accepted or retired by an answer.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct SetAside {
     pub fingerprint: String,
     pub item: String,
@@ -252,7 +267,7 @@ pub struct SetAside {
     pub reason: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct ChecklistEntry {
     pub id: String,
     pub title: String,
@@ -271,14 +286,14 @@ pub struct ChecklistEntry {
     pub findings: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct ChecklistArea {
     pub area: Area,
     pub title: String,
     pub items: Vec<ChecklistEntry>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct Plan {
     pub repository: String,
     pub engagement: Engagement,

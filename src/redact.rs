@@ -274,6 +274,57 @@ pub fn redact(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// A window of `whole` (the bytes `window.0..window.1`) with every secret of `whole` masked,
+/// even one the window cuts in half, and `ranges` (byte ranges inside the window, e.g. search
+/// highlights) moved to match; a range that touches a secret covers its whole mask.
+pub fn redact_window(whole: &str, window: (usize, usize), ranges: &[(usize, usize)]) -> (String, Vec<(usize, usize)>) {
+    let (from, to) = window;
+    let text = &whole[from..to];
+    // Secrets clipped to the window, in window coordinates, with what replaces them.
+    let masks: Vec<(usize, usize, String)> = find(whole)
+        .into_iter()
+        .filter(|f| f.start < to && from < f.end)
+        .map(|f| {
+            let (start, end) = (f.start.max(from) - from, f.end.min(to) - from);
+            (start, end, mask(&text[start..end], f.keep))
+        })
+        .collect();
+    if masks.is_empty() {
+        return (text.to_string(), ranges.to_vec());
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    // (old start, new start, old end, new end) of every mask.
+    let mut moved = Vec::with_capacity(masks.len());
+    for (start, end, masked) in &masks {
+        out.push_str(&text[at..*start]);
+        let new_start = out.len();
+        out.push_str(masked);
+        moved.push((*start, new_start, *end, out.len()));
+        at = *end;
+    }
+    out.push_str(&text[at..]);
+    let shift = |pos: usize, is_end: bool| -> usize {
+        let mut delta: isize = 0;
+        for &(old_start, new_start, old_end, new_end) in &moved {
+            if pos < old_start || (pos == old_start && is_end) {
+                break;
+            }
+            if pos < old_end {
+                return if is_end { new_end } else { new_start };
+            }
+            delta = new_end as isize - old_end as isize;
+        }
+        (pos as isize + delta) as usize
+    };
+    let ranges = ranges
+        .iter()
+        .map(|&(start, end)| (shift(start.min(text.len()), false), shift(end.min(text.len()), true)))
+        .filter(|(start, end)| start < end)
+        .collect();
+    (out, ranges)
+}
+
 /// The claims of a JWT-shaped string (its payload, base64url-decoded), without verifying
 /// anything: enough to read `role` (`anon` or `service_role` for Supabase keys) or `exp`.
 pub fn jwt_claims(token: &str) -> Option<serde_json::Map<String, serde_json::Value>> {
@@ -298,6 +349,28 @@ pub fn jwt_role(token: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_window_is_redacted_even_when_it_cuts_a_secret_and_its_highlights_follow() {
+        let key = ["sk_live_", "51H8dKJ2eZvKYlo2C0aBcDeFgHiJkLmNoPqRsTuV"].concat();
+        let whole = format!("const stripe = new Stripe(\"{key}\"); // payments\n");
+        let cut = whole.find(&key).unwrap() + 20;
+        // The window ends inside the key; "stripe" and "Stripe" are highlighted, and a
+        // highlight that starts inside the key.
+        let highlights = [(6, 12), (19, 25), (cut - 4, cut)];
+        let (text, moved) = redact_window(&whole, (0, cut), &highlights);
+        assert!(!text.contains("51H8dKJ2"), "{text}");
+        assert!(text.ends_with("[redacted]"), "{text}");
+        assert_eq!(&text[moved[0].0..moved[0].1], "stripe");
+        assert_eq!(&text[moved[1].0..moved[1].1], "Stripe");
+        assert!(text[moved[2].0..moved[2].1].ends_with("[redacted]"), "{moved:?} in {text}");
+        // Text after a secret keeps its highlight on the right word.
+        let after = whole.find("payments").unwrap();
+        let (text, moved) = redact_window(&whole, (0, whole.len()), &[(after, after + 8)]);
+        assert_eq!(&text[moved[0].0..moved[0].1], "payments");
+        // No secret: unchanged.
+        assert_eq!(redact_window("let a = 1;", (4, 9), &[(0, 1)]), ("a = 1".to_string(), vec![(0, 1)]));
+    }
 
     /// A JWT with these claims (signature bytes are arbitrary).
     fn jwt(claims: &str) -> String {

@@ -118,20 +118,25 @@ impl SearchIndex {
             let start_line = doc.get_first(f.line).and_then(|v| v.as_u64()).unwrap_or(1) as u32;
             let kind = get_str(f.kind);
             let snippet = snippets.snippet(&body);
-            let (text, highlights, line) = if snippet.is_empty() {
+            // Which bytes of the body to show, and which of those matched.
+            let (window, highlights, line) = if kind == "symbol" {
+                let name = body.split(' ').next().unwrap_or("");
+                ((0, name.len()), vec![(0, name.len())], start_line)
+            } else if snippet.is_empty() {
                 // Matched on the path only: show the chunk's first non-blank line.
-                let first = body.lines().find(|l| !l.trim().is_empty()).unwrap_or("").trim().to_string();
-                (first, Vec::new(), start_line)
+                let first = body.lines().find(|l| !l.trim().is_empty()).unwrap_or("").trim();
+                let at = first.as_ptr() as usize - body.as_ptr() as usize;
+                ((at, at + first.len()), Vec::new(), start_line)
             } else {
                 let fragment = snippet.fragment();
                 let offset = body.find(fragment).unwrap_or(0);
                 let first_hit = snippet.highlighted().first().map(|r| r.start).unwrap_or(0);
                 let line = start_line + body[..(offset + first_hit).min(body.len())].matches('\n').count() as u32;
                 let ranges = snippet.highlighted().iter().map(|r| (r.start, r.end)).collect();
-                (fragment.to_string(), ranges, line)
+                ((offset, offset + fragment.len()), ranges, line)
             };
-            let text = if kind == "symbol" { body.split(' ').next().unwrap_or("").to_string() } else { text };
-            let highlights = if kind == "symbol" { vec![(0, text.len())] } else { highlights };
+            // Secrets are masked in every snippet, even one the window cuts in half.
+            let (text, highlights) = crate::redact::redact_window(&body, window, &highlights);
             hits.push(Hit {
                 path: get_str(f.path),
                 line,
@@ -242,5 +247,26 @@ mod tests {
         assert_eq!(&hits[0].snippet[s..e], "constructEvent");
         let hits = index.search("handler", 10).unwrap();
         assert!(hits.iter().any(|h| h.kind == "symbol" && h.line == 3));
+    }
+
+    #[test]
+    fn snippets_never_show_a_secret() {
+        let dir = tempfile::tempdir().unwrap();
+        let index = SearchIndex::open(dir.path()).unwrap();
+        let mut w = index.writer().unwrap();
+        let key = ["sk_live_", "51H8dKJ2eZvKYlo2C0aBcDeFgHiJkLmNoPqRsTuV"].concat();
+        let text = format!("import Stripe from 'stripe'\n\nexport const stripe = new Stripe('{key}', {{ apiVersion: '2024-06-20' }})\n");
+        w.add_file("src/lib/stripe.ts", Lang::TypeScript, &text, &[]).unwrap();
+        w.commit(1).unwrap();
+        for query in ["Stripe", "apiVersion", "sk_live_51H8dKJ2eZvKYlo2C0aBcDeFgHiJkLmNoPqRsTuV", "lib"] {
+            let hits = index.search(query, 10).unwrap();
+            assert!(!hits.is_empty(), "{query}");
+            for hit in hits {
+                assert!(!hit.snippet.contains("51H8dKJ2eZvKYlo2C0"), "{query}: {}", hit.snippet);
+                for (start, end) in hit.highlights {
+                    assert!(start < end && end <= hit.snippet.len() && hit.snippet.is_char_boundary(start) && hit.snippet.is_char_boundary(end));
+                }
+            }
+        }
     }
 }

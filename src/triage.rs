@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use crate::catalogue::Effort;
 use crate::checks::model::Finding;
@@ -47,7 +48,7 @@ impl TriageError {
 type Result<T> = std::result::Result<T, TriageError>;
 
 /// The consultant's decision about one finding.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "kebab-case")]
 pub enum Verdict {
     LoadBearing,
@@ -75,7 +76,7 @@ impl Verdict {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Engagement {
     pub id: i64,
     pub client: String,
@@ -88,7 +89,7 @@ pub struct Engagement {
     pub analyses: u32,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "kebab-case")]
 pub enum Status {
     /// First seen in the latest analysis, after an earlier one.

@@ -2,13 +2,14 @@
 //! the reports show. Plain data; `Finding` is also what JSON output and the store carry.
 
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 pub use crate::catalogue::{Confidence, Severity};
 
 /// The engine's proposal: load-bearing findings lose money or data, leak one customer's data to
 /// another, let someone in, or take the product down under growth; cosmetic ones make the code
 /// harder to live with but nothing breaks for users.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
 #[serde(rename_all = "kebab-case")]
 pub enum Class {
     LoadBearing,
@@ -25,7 +26,7 @@ impl Class {
 }
 
 /// Lines of one file, secrets redacted, numbered from `start_line`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Excerpt {
     pub path: String,
     pub start_line: u32,
@@ -36,34 +37,39 @@ pub struct Excerpt {
 
 /// Another place that explains the finding: the migration that created the table, the other
 /// file of a coupled pair, the commit that added a secret.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Related {
     pub path: String,
     pub line: u32,
     pub end_line: u32,
     pub note: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub excerpt: Option<Excerpt>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Evidence {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub excerpt: Option<Excerpt>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[ts(optional, as = "Option<Vec<Related>>")]
     pub related: Vec<Related>,
     /// For absences ("no error tracking"): what was searched, so a reader can trust the
     /// "not found".
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[ts(optional, as = "Option<Vec<String>>")]
     pub searched: Vec<String>,
     /// Short facts behind the finding ("invoices.org_id: no index in 10 migrations").
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[ts(optional, as = "Option<Vec<String>>")]
     pub facts: Vec<String>,
 }
 
 /// Where the finding sits, from the file's roles and the maps: the factors the class, the
 /// priority and the plan read. Stored with the finding so every number can be explained.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
 pub struct Exposure {
     /// The code handles payments, charges or invoices.
     pub money: bool,
@@ -73,6 +79,7 @@ pub struct Exposure {
     pub data_write: bool,
     /// The file is an entry point (route handler, edge function, page, server main).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub entry: Option<String>,
     /// The file is an entry point or reachable from one through imports.
     pub reachable_from_entry: bool,
@@ -84,13 +91,14 @@ pub struct Exposure {
     /// 0..=1: share of files with a lower PageRank.
     pub pagerank_percentile: f64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub hotspot_rank: Option<u32>,
     pub revisions_in_window: u32,
     /// Share of the file's commits made by coding agents.
     pub agent_share: f64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct Finding {
     /// Stable across line shifts and unrelated edits: item, path and the normalised evidence.
     pub fingerprint: String,
