@@ -5,6 +5,7 @@
 /// Plumb's version, shown by both hosts.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
+pub mod api;
 pub mod bench;
 pub mod bench_gen;
 pub mod catalogue;

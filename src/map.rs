@@ -266,6 +266,151 @@ fn save(store: &mut Store, map: &MapReport, history: &history::History) -> Resul
     })
 }
 
+/// The map as the last run stored it: nodes, internal imports, coupling and cycles.
+pub fn load(store: &Store) -> Result<StoredMap, StoreError> {
+    store.read(|conn| {
+        let mut stmt = conn.prepare(
+            "SELECT f.path, f.lang, f.loc, f.complexity, m.fan_in, m.fan_out, m.pagerank, m.revisions, m.revisions_in_window,
+                    m.churn, m.authors, m.main_author, m.agent_share, m.last_changed_by_agent, m.human_since_last_agent,
+                    m.hotspot_score, m.hotspot_rank, m.community, m.cycle
+             FROM file_metrics m JOIN files f ON f.path = m.path ORDER BY f.path",
+        )?;
+        let nodes = stmt
+            .query_map([], |r| {
+                Ok(MapNode {
+                    path: r.get(0)?,
+                    lang: Lang::from_name(&r.get::<_, String>(1)?).unwrap_or(Lang::Other),
+                    loc: r.get(2)?,
+                    complexity: r.get(3)?,
+                    fan_in: r.get(4)?,
+                    fan_out: r.get(5)?,
+                    pagerank: r.get(6)?,
+                    revisions: r.get(7)?,
+                    revisions_in_window: r.get(8)?,
+                    churn: r.get::<_, i64>(9)? as u64,
+                    authors: r.get(10)?,
+                    main_author: r.get(11)?,
+                    agent_share: r.get(12)?,
+                    last_changed_by_agent: r.get(13)?,
+                    human_since_last_agent: r.get(14)?,
+                    hotspot_score: r.get::<_, i64>(15)? as u64,
+                    hotspot_rank: r.get(16)?,
+                    community: r.get::<_, i64>(17)? as usize,
+                    cycle: r.get::<_, Option<i64>>(18)?.map(|c| c as usize),
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let imports = conn
+            .prepare("SELECT from_path, to_path FROM import_edges WHERE external = 0 ORDER BY from_path, to_path")?
+            .query_map([], |r| Ok(Link { from: r.get(0)?, to: r.get(1)? }))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let coupling = conn
+            .prepare("SELECT a, b, shared, degree, hidden FROM coupling ORDER BY degree DESC, a, b")?
+            .query_map([], |r| Ok(Coupling { a: r.get(0)?, b: r.get(1)?, shared: r.get(2)?, degree: r.get(3)?, hidden: r.get(4)? }))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut cycles: std::collections::BTreeMap<usize, Vec<String>> = Default::default();
+        for n in &nodes {
+            if let Some(c) = n.cycle {
+                cycles.entry(c).or_default().push(n.path.clone());
+            }
+        }
+        Ok(StoredMap { nodes, imports, coupling, cycles: cycles.into_values().collect() })
+    })
+}
+
+pub struct StoredMap {
+    pub nodes: Vec<MapNode>,
+    pub imports: Vec<Link>,
+    pub coupling: Vec<Coupling>,
+    pub cycles: Vec<Vec<String>>,
+}
+
+/// Files grouped by folder (two levels deep, e.g. `src/lib`), for repositories too big to
+/// draw file by file: sums for sizes and churn, the largest PageRank and hotspot, edges
+/// between folders counted once.
+pub fn by_folder(nodes: &[MapNode], imports: &[Link], coupling: &[Coupling]) -> (Vec<MapNode>, Vec<Link>, Vec<Coupling>) {
+    let folder = |path: &str| -> String {
+        let parts: Vec<&str> = path.split('/').collect();
+        if parts.len() <= 1 { ".".to_string() } else { parts[..(parts.len() - 1).min(2)].join("/") + "/" }
+    };
+    let mut groups: std::collections::BTreeMap<String, MapNode> = Default::default();
+    for n in nodes {
+        let key = folder(&n.path);
+        let g = groups.entry(key.clone()).or_insert_with(|| MapNode {
+            path: key,
+            lang: n.lang,
+            loc: 0,
+            complexity: 0,
+            fan_in: 0,
+            fan_out: 0,
+            pagerank: 0.0,
+            revisions: 0,
+            revisions_in_window: 0,
+            churn: 0,
+            authors: 0,
+            main_author: None,
+            agent_share: 0.0,
+            last_changed_by_agent: false,
+            human_since_last_agent: false,
+            hotspot_score: 0,
+            hotspot_rank: None,
+            community: n.community,
+            cycle: None,
+        });
+        g.loc += n.loc;
+        g.complexity += n.complexity;
+        g.pagerank += n.pagerank;
+        g.revisions += n.revisions;
+        g.revisions_in_window += n.revisions_in_window;
+        g.churn += n.churn;
+        g.authors = g.authors.max(n.authors);
+        // Weighted by revisions below; summed here.
+        g.agent_share += n.agent_share * n.revisions as f64;
+        g.hotspot_score = g.hotspot_score.max(n.hotspot_score);
+        g.hotspot_rank = match (g.hotspot_rank, n.hotspot_rank) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        g.cycle = g.cycle.or(n.cycle);
+        g.last_changed_by_agent |= n.last_changed_by_agent;
+    }
+    for g in groups.values_mut() {
+        g.agent_share = if g.revisions > 0 { g.agent_share / g.revisions as f64 } else { 0.0 };
+    }
+    let mut links: std::collections::BTreeSet<(String, String)> = Default::default();
+    for l in imports {
+        let (a, b) = (folder(&l.from), folder(&l.to));
+        if a != b {
+            links.insert((a, b));
+        }
+    }
+    for (a, b) in &links {
+        if let Some(g) = groups.get_mut(a) {
+            g.fan_out += 1;
+        }
+        if let Some(g) = groups.get_mut(b) {
+            g.fan_in += 1;
+        }
+    }
+    let mut pairs: std::collections::BTreeMap<(String, String), Coupling> = Default::default();
+    for c in coupling {
+        let (a, b) = (folder(&c.a), folder(&c.b));
+        if a == b {
+            continue;
+        }
+        let key = if a < b { (a, b) } else { (b, a) };
+        let e = pairs.entry(key.clone()).or_insert_with(|| Coupling { a: key.0, b: key.1, shared: 0, degree: 0.0, hidden: true });
+        e.shared += c.shared;
+        e.degree = e.degree.max(c.degree);
+        e.hidden &= c.hidden;
+    }
+    (
+        groups.into_values().collect(),
+        links.into_iter().map(|(from, to)| Link { from, to }).collect(),
+        pairs.into_values().collect(),
+    )
+}
+
 /// The import graph and coupling as Graphviz DOT. Every identifier is quoted and escaped:
 /// file names come from the inspected repository.
 pub fn to_dot(map: &MapReport) -> String {

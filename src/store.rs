@@ -295,6 +295,11 @@ impl Store {
         Ok(value)
     }
 
+    /// Runs read-only queries, naming the database in any error.
+    pub fn read<T>(&self, f: impl FnOnce(&Connection) -> rusqlite::Result<T>) -> Result<T> {
+        f(&self.conn).map_err(|source| StoreError::Sqlite { path: self.path.clone(), source })
+    }
+
     /// Removes files that no longer exist; their facts and contents cascade.
     pub fn remove(&mut self, paths: &[String]) -> Result<()> {
         let path = self.path.clone();

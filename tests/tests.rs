@@ -6,5 +6,6 @@ mod checks;
 mod cli;
 mod extraction;
 mod indexing;
+mod ipc_types;
 mod map;
 mod triage;
