@@ -82,8 +82,8 @@ const RULE_LANGS: [(&str, Lang); 8] = [
 ];
 
 /// Catalogue areas, declared in CATALOGUE.md order (which is also their sort order).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
-#[serde(rename_all = "UPPERCASE", try_from = "String")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, TS)]
+#[serde(rename_all = "UPPERCASE")]
 pub enum Area {
     Data,
     Pay,
@@ -142,8 +142,8 @@ impl Area {
 }
 
 /// The nature of an item: ordered so that a more severe value is greater.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
-#[serde(rename_all = "lowercase", try_from = "String")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, TS)]
+#[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// Maintainability.
     Low,
@@ -165,8 +165,7 @@ impl Severity {
 }
 
 /// Default effort of the typical fix: S under a day, M days, L a week or more.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
-#[serde(try_from = "String")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, TS)]
 pub enum Effort {
     S,
     M,
@@ -178,8 +177,8 @@ impl Effort {
 }
 
 /// How sure a detector is; ordered so that surer is greater.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
-#[serde(rename_all = "lowercase", try_from = "String")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, TS)]
+#[serde(rename_all = "lowercase")]
 pub enum Confidence {
     Low,
     Medium,
@@ -216,31 +215,31 @@ fn parse_named<T: Copy>(text: &str, names: &[(&str, T)]) -> Result<T, String> {
     Err(format!("unknown value \"{text}\" (expected {expected})"))
 }
 
-impl TryFrom<String> for Area {
-    type Error = String;
-    fn try_from(text: String) -> Result<Self, String> {
-        parse_named(&text, &Area::ALL)
+impl<'de> Deserialize<'de> for Area {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        parse_named(&text, &Area::ALL).map_err(serde::de::Error::custom)
     }
 }
 
-impl TryFrom<String> for Severity {
-    type Error = String;
-    fn try_from(text: String) -> Result<Self, String> {
-        parse_named(&text, &Severity::ALL)
+impl<'de> Deserialize<'de> for Severity {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        parse_named(&text, &Severity::ALL).map_err(serde::de::Error::custom)
     }
 }
 
-impl TryFrom<String> for Effort {
-    type Error = String;
-    fn try_from(text: String) -> Result<Self, String> {
-        parse_named(&text, &Effort::ALL)
+impl<'de> Deserialize<'de> for Effort {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        parse_named(&text, &Effort::ALL).map_err(serde::de::Error::custom)
     }
 }
 
-impl TryFrom<String> for Confidence {
-    type Error = String;
-    fn try_from(text: String) -> Result<Self, String> {
-        parse_named(&text, &Confidence::ALL)
+impl<'de> Deserialize<'de> for Confidence {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        parse_named(&text, &Confidence::ALL).map_err(serde::de::Error::custom)
     }
 }
 
