@@ -5,6 +5,7 @@ mod support;
 mod checks;
 mod cli;
 mod extraction;
+mod api;
 mod indexing;
 mod ipc_types;
 mod map;

@@ -3,6 +3,8 @@
 
 mod commands;
 mod launch;
+#[cfg(test)]
+mod surface;
 
 use std::sync::{Arc, Mutex};
 

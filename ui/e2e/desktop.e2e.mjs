@@ -157,10 +157,13 @@ try {
     // (Refusing to write into the repository is the engine's rule, tested in tests/triage.rs.)
   });
 
-  await step('home lists the engagement', async () => {
+  await step('home lists the engagement, and the dark theme applies', async () => {
     await go('Home');
     await browser.$('.recent-item').waitForExist({ timeout: 5000 });
     await shoot('home');
+    await browser.$('button.theme-toggle').click();
+    await go('Checklist');
+    await shoot('checklist-dark');
   });
 } catch {
   failed = true;
