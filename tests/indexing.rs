@@ -178,3 +178,49 @@ fn workspace_schema_is_versioned_and_intact() {
     assert!(store.schema_version() >= 1);
     assert_eq!(store.integrity_check().unwrap(), "ok");
 }
+
+#[test]
+fn a_triage_killed_at_any_point_leaves_a_workspace_the_next_run_completes() {
+    use std::process::{Command, Stdio};
+    use std::time::Duration;
+
+    let dir = tempfile::tempdir().unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let repo = plumb::demo::materialize(&dir.path().join("invoicely")).unwrap().path;
+    let triage = || {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_plumb"));
+        command.args(["triage", repo.to_str().unwrap()]).env("PLUMB_DATA_DIR", data.path()).stdout(Stdio::null()).stderr(Stdio::null());
+        command
+    };
+    // Kills land in walking, parsing, storing, history, the map and the checks (the whole run
+    // takes well under a second in a debug build); each round starts from what the previous left.
+    let mut killed_mid_run = 0;
+    for (round, delay_ms) in [15u64, 40, 80, 130, 200, 300, 450, 25, 100].into_iter().enumerate() {
+        let mut child = triage().spawn().unwrap();
+        std::thread::sleep(Duration::from_millis(delay_ms));
+        if child.try_wait().unwrap().is_none() {
+            killed_mid_run += 1;
+        }
+        child.kill().unwrap(); // SIGKILL on Unix
+        child.wait().unwrap();
+        if round % 3 == 2 {
+            // Every third round, the next run must finish and leave everything intact.
+            let status = triage().status().unwrap();
+            assert!(status.success(), "round {round}: the run after a kill failed: {status}");
+        }
+    }
+    assert!(killed_mid_run >= 5, "only {killed_mid_run} kills landed mid-run");
+    assert!(triage().status().unwrap().success());
+
+    let ws = plumb::workspace::Workspace::open(&repo, Some(data.path())).unwrap();
+    assert_eq!(plumb::store::Store::open(&ws.db_path()).unwrap().integrity_check().unwrap(), "ok");
+    let judged = plumb::triage::Triage::open(&ws).unwrap();
+    assert_eq!(judged.integrity_check().unwrap(), "ok");
+    assert!(judged.tracked(judged.current().unwrap().id).unwrap().len() > 20);
+    let hits = SearchIndex::open(&ws.search_dir()).unwrap().search("stripe", 5).unwrap();
+    assert!(!hits.is_empty(), "the search index works after the kills");
+    // Nothing was written into the repository, even by a killed run.
+    assert!(!repo.join(".plumb").exists());
+    let status = Command::new("git").args(["status", "--porcelain"]).current_dir(&repo).output().unwrap();
+    assert!(status.stdout.is_empty(), "{}", String::from_utf8_lossy(&status.stdout));
+}
