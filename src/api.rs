@@ -47,7 +47,10 @@ pub struct ApiError {
 impl ApiError {
     fn new(code: ErrorCode, message: impl std::fmt::Display) -> ApiError {
         // Error messages quote paths and values from the repository: redact them too.
-        ApiError { code, message: crate::redact::redact(&message.to_string()).into_owned() }
+        ApiError {
+            code,
+            message: crate::redact::redact(&message.to_string()).into_owned(),
+        }
     }
 }
 
@@ -82,7 +85,10 @@ impl From<TriageError> for ApiError {
 impl From<AnalyseError> for ApiError {
     fn from(e: AnalyseError) -> ApiError {
         match e {
-            AnalyseError::Cancelled => ApiError::new(ErrorCode::Cancelled, "analysis cancelled; nothing was changed"),
+            AnalyseError::Cancelled => ApiError::new(
+                ErrorCode::Cancelled,
+                "analysis cancelled; nothing was changed",
+            ),
             AnalyseError::Triage(e) => e.into(),
             e => ApiError::new(ErrorCode::Internal, e),
         }
@@ -91,7 +97,11 @@ impl From<AnalyseError> for ApiError {
 
 impl From<ReportError> for ApiError {
     fn from(e: ReportError) -> ApiError {
-        let code = if e.is_bad_input() { ErrorCode::BadInput } else { ErrorCode::Internal };
+        let code = if e.is_bad_input() {
+            ErrorCode::BadInput
+        } else {
+            ErrorCode::Internal
+        };
         ApiError::new(code, e)
     }
 }
@@ -234,7 +244,10 @@ pub const MAP_FILE_LIMIT: usize = 3000;
 impl Engine {
     /// `data_dir`: Plumb's data folder; None for the user's default.
     pub fn new(data_dir: Option<PathBuf>) -> Engine {
-        Engine { data_dir, detectors: OnceLock::new() }
+        Engine {
+            data_dir,
+            detectors: OnceLock::new(),
+        }
     }
 
     fn detectors(&self) -> ApiResult<&Detectors> {
@@ -251,7 +264,11 @@ impl Engine {
 
     /// The repositories with a workspace, most recently analysed first.
     pub fn recent(&self) -> ApiResult<Vec<Repository>> {
-        let Some(data_dir) = self.data_dir.clone().or_else(crate::workspace::default_data_dir) else {
+        let Some(data_dir) = self
+            .data_dir
+            .clone()
+            .or_else(crate::workspace::default_data_dir)
+        else {
             return Ok(Vec::new());
         };
         let Ok(entries) = std::fs::read_dir(data_dir.join("workspaces")) else {
@@ -259,13 +276,19 @@ impl Engine {
         };
         let mut found = Vec::new();
         for entry in entries.flatten() {
-            let Ok(path) = std::fs::read_to_string(entry.path().join("repository.txt")) else { continue };
+            let Ok(path) = std::fs::read_to_string(entry.path().join("repository.txt")) else {
+                continue;
+            };
             // A repository moved or deleted since is not offered.
             if let Ok(ws) = self.workspace(path.trim()) {
                 found.push(describe(&ws));
             }
         }
-        found.sort_by(|a, b| b.analysed_at.cmp(&a.analysed_at).then_with(|| a.name.cmp(&b.name)));
+        found.sort_by(|a, b| {
+            b.analysed_at
+                .cmp(&a.analysed_at)
+                .then_with(|| a.name.cmp(&b.name))
+        });
         Ok(found)
     }
 
@@ -279,7 +302,14 @@ impl Engine {
         let detectors = self.detectors()?;
         let ws = self.workspace(path)?;
         let _lock = ws.lock(LOCK_WAIT)?;
-        let run = pipeline::analyse_engagement(&ws, detectors, &AnalyseOptions::default(), (None, None), progress, now())?;
+        let run = pipeline::analyse_engagement(
+            &ws,
+            detectors,
+            &AnalyseOptions::default(),
+            (None, None),
+            progress,
+            now(),
+        )?;
         let a = &run.analysis;
         Ok(AnalysisSummary {
             files: a.index.files as u32,
@@ -297,16 +327,33 @@ impl Engine {
     pub fn plan(&self, path: &str) -> ApiResult<PlanView> {
         let ws = self.workspace(path)?;
         let plan = pipeline::current_plan(&ws, &self.detectors()?.catalogue)?;
-        let top_risks = plan.top_risks(6).iter().map(|l| l.fingerprint.clone()).collect();
-        let plan = serde_json::from_value(report::redacted_json(&plan)).map_err(|e| ApiError::new(ErrorCode::Internal, e))?;
+        let top_risks = plan
+            .top_risks(6)
+            .iter()
+            .map(|l| l.fingerprint.clone())
+            .collect();
+        let plan = serde_json::from_value(report::redacted_json(&plan))
+            .map_err(|e| ApiError::new(ErrorCode::Internal, e))?;
         Ok(PlanView { plan, top_risks })
     }
 
-    pub fn set_verdict(&self, path: &str, fingerprint: &str, verdict: Option<Verdict>, note: Option<&str>) -> ApiResult<()> {
+    pub fn set_verdict(
+        &self,
+        path: &str,
+        fingerprint: &str,
+        verdict: Option<Verdict>,
+        note: Option<&str>,
+    ) -> ApiResult<()> {
         self.write(path, |t| t.set_verdict(fingerprint, verdict, note, now()))
     }
 
-    pub fn set_answer(&self, path: &str, item: &str, text: &str, not_applicable: bool) -> ApiResult<()> {
+    pub fn set_answer(
+        &self,
+        path: &str,
+        item: &str,
+        text: &str,
+        not_applicable: bool,
+    ) -> ApiResult<()> {
         self.write(path, |t| t.set_answer(item, text, not_applicable, now()))
     }
 
@@ -318,7 +365,12 @@ impl Engine {
     pub fn edit_line(&self, path: &str, fingerprint: &str, edit: &LineEdit) -> ApiResult<()> {
         self.write(path, |t| {
             let fingerprint = t.resolve_fingerprint(fingerprint)?;
-            let mut current: PlanEdit = t.judgement()?.edits.get(&fingerprint).cloned().unwrap_or_default();
+            let mut current: PlanEdit = t
+                .judgement()?
+                .edits
+                .get(&fingerprint)
+                .cloned()
+                .unwrap_or_default();
             if edit.effort.is_some() {
                 current.effort = edit.effort;
             }
@@ -334,7 +386,11 @@ impl Engine {
         self.write(path, |t| t.reorder(horizon.as_str(), fingerprints, now()))
     }
 
-    fn write(&self, path: &str, change: impl FnOnce(&mut Triage) -> Result<(), TriageError>) -> ApiResult<()> {
+    fn write(
+        &self,
+        path: &str,
+        change: impl FnOnce(&mut Triage) -> Result<(), TriageError>,
+    ) -> ApiResult<()> {
         let ws = self.workspace(path)?;
         let _lock = ws.lock(LOCK_WAIT)?;
         let mut triage = Triage::open(&ws)?;
@@ -346,12 +402,21 @@ impl Engine {
     pub fn search(&self, path: &str, query: &str, limit: usize) -> ApiResult<Vec<SearchResult>> {
         let ws = self.workspace(path)?;
         if !ws.search_dir().exists() {
-            return Err(ApiError::new(ErrorCode::NotAnalysed, "no search index yet: analyse the repository first"));
+            return Err(ApiError::new(
+                ErrorCode::NotAnalysed,
+                "no search index yet: analyse the repository first",
+            ));
         }
         let hits = SearchIndex::open(&ws.search_dir())?.search(query, limit.clamp(1, 500))?;
         Ok(hits
             .into_iter()
-            .map(|h| SearchResult { segments: segments(&h.snippet, &h.highlights), path: h.path, line: h.line, lang: h.lang, kind: h.kind })
+            .map(|h| SearchResult {
+                segments: segments(&h.snippet, &h.highlights),
+                path: h.path,
+                line: h.line,
+                lang: h.lang,
+                kind: h.kind,
+            })
             .collect())
     }
 
@@ -361,9 +426,18 @@ impl Engine {
         let store = Store::open(&ws.db_path())?;
         let map = crate::map::load(&store)?;
         let aggregated = map.nodes.len() > MAP_FILE_LIMIT;
-        let (nodes, imports, coupling) =
-            if aggregated { crate::map::by_folder(&map.nodes, &map.imports, &map.coupling) } else { (map.nodes, map.imports, map.coupling) };
-        Ok(MapView { nodes, imports, coupling, cycles: map.cycles, aggregated })
+        let (nodes, imports, coupling) = if aggregated {
+            crate::map::by_folder(&map.nodes, &map.imports, &map.coupling)
+        } else {
+            (map.nodes, map.imports, map.coupling)
+        };
+        Ok(MapView {
+            nodes,
+            imports,
+            coupling,
+            cycles: map.cycles,
+            aggregated,
+        })
     }
 
     /// The latest commits that changed `file`, newest first.
@@ -382,7 +456,10 @@ impl Engine {
         })?;
         Ok(rows
             .into_iter()
-            .map(|c| FileCommit { summary: crate::redact::redact(&c.summary).into_owned(), ..c })
+            .map(|c| FileCommit {
+                summary: crate::redact::redact(&c.summary).into_owned(),
+                ..c
+            })
             .collect())
     }
 
@@ -401,21 +478,35 @@ impl Engine {
             Format::Json => ExportFormat::Json,
             Format::Sarif => ExportFormat::Sarif,
         };
-        Ok(ExportResult { path: out.to_string(), format, bytes })
+        Ok(ExportResult {
+            path: out.to_string(),
+            format,
+            bytes,
+        })
     }
 }
 
 fn describe(ws: &Workspace) -> Repository {
-    let engagement = Triage::open(ws).ok().and_then(|t| t.engagement().ok().flatten().map(|e| (t, e)));
+    let engagement = Triage::open(ws)
+        .ok()
+        .and_then(|t| t.engagement().ok().flatten().map(|e| (t, e)));
     let findings = engagement
         .as_ref()
         .and_then(|(t, e)| t.tracked(e.id).ok())
-        .map_or(0, |tracked| tracked.iter().filter(|t| t.status != crate::triage::Status::Resolved).count() as u32);
+        .map_or(0, |tracked| {
+            tracked
+                .iter()
+                .filter(|t| t.status != crate::triage::Status::Resolved)
+                .count() as u32
+        });
     let engagement = engagement.map(|(_, e)| e);
     Repository {
         path: ws.repo.display().to_string(),
         name: pipeline::repository_name(ws),
-        client: engagement.as_ref().map(|e| e.client.clone()).filter(|c| !c.is_empty()),
+        client: engagement
+            .as_ref()
+            .map(|e| e.client.clone())
+            .filter(|c| !c.is_empty()),
         analysed_at: engagement.as_ref().and_then(|e| e.analysed_at),
         findings,
     }
@@ -431,29 +522,49 @@ fn segments(snippet: &str, highlights: &[(usize, usize)]) -> Vec<Segment> {
             continue;
         }
         if at < start {
-            out.push(Segment { text: snippet[at..start].to_string(), hit: false });
+            out.push(Segment {
+                text: snippet[at..start].to_string(),
+                hit: false,
+            });
         }
-        out.push(Segment { text: snippet[start..end].to_string(), hit: true });
+        out.push(Segment {
+            text: snippet[start..end].to_string(),
+            hit: true,
+        });
         at = end;
     }
     if at < snippet.len() {
-        out.push(Segment { text: snippet[at..].to_string(), hit: false });
+        out.push(Segment {
+            text: snippet[at..].to_string(),
+            hit: false,
+        });
     }
     out
 }
 
 fn now() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
 }
 
 /// Stage labels for progress events, so the UI shows the engine's words.
 pub fn progress_event(stage: Stage, done: u64, total: u64, finished: bool) -> ProgressEvent {
-    ProgressEvent { stage, label: stage.label().to_string(), done: done as u32, total: total as u32, finished }
+    ProgressEvent {
+        stage,
+        label: stage.label().to_string(),
+        done: done as u32,
+        total: total as u32,
+        finished,
+    }
 }
 
 /// Writes the TypeScript of every type the UI receives or sends into `dir` (one file per type).
 pub fn export_typescript(dir: &Path) -> Result<(), ts_rs::ExportError> {
-    let cfg = ts_rs::Config::new().with_large_int("number").with_out_dir(dir);
+    let cfg = ts_rs::Config::new()
+        .with_large_int("number")
+        .with_out_dir(dir);
     Plan::export_all(&cfg)?;
     PlanView::export_all(&cfg)?;
     Repository::export_all(&cfg)?;

@@ -11,7 +11,12 @@ fn files(dir: &Path) -> BTreeMap<String, String> {
             entries
                 .flatten()
                 .filter(|e| e.path().extension().is_some_and(|x| x == "ts"))
-                .map(|e| (e.file_name().to_string_lossy().to_string(), std::fs::read_to_string(e.path()).unwrap()))
+                .map(|e| {
+                    (
+                        e.file_name().to_string_lossy().to_string(),
+                        std::fs::read_to_string(e.path()).unwrap(),
+                    )
+                })
                 .collect()
         })
         .unwrap_or_default()
@@ -22,7 +27,11 @@ fn generated_typescript_types_are_up_to_date() {
     let generated = tempfile::tempdir().unwrap();
     plumb::api::export_typescript(generated.path()).unwrap();
     let fresh = files(generated.path());
-    assert!(fresh.contains_key("Plan.ts") && fresh.contains_key("ProgressEvent.ts"), "{:?}", fresh.keys());
+    assert!(
+        fresh.contains_key("Plan.ts") && fresh.contains_key("ProgressEvent.ts"),
+        "{:?}",
+        fresh.keys()
+    );
     let committed_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("ui/src/lib/api");
     if std::env::var_os("PLUMB_UPDATE_TYPES").is_some() {
         let _ = std::fs::remove_dir_all(&committed_dir);
@@ -32,8 +41,14 @@ fn generated_typescript_types_are_up_to_date() {
         }
     }
     let committed = files(&committed_dir);
-    let stale: Vec<&String> = fresh.keys().filter(|name| committed.get(*name) != fresh.get(*name)).collect();
-    let extra: Vec<&String> = committed.keys().filter(|name| !fresh.contains_key(*name)).collect();
+    let stale: Vec<&String> = fresh
+        .keys()
+        .filter(|name| committed.get(*name) != fresh.get(*name))
+        .collect();
+    let extra: Vec<&String> = committed
+        .keys()
+        .filter(|name| !fresh.contains_key(*name))
+        .collect();
     assert!(
         stale.is_empty() && extra.is_empty(),
         "ui/src/lib/api is stale (changed or missing: {stale:?}; no longer generated: {extra:?}): run PLUMB_UPDATE_TYPES=1 cargo test ipc_types"

@@ -5,6 +5,7 @@ mod support;
 mod checks;
 mod cli;
 mod extraction;
+mod hostile;
 mod api;
 mod indexing;
 mod ipc_types;

@@ -6,8 +6,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use plumb::api::{
-    AnalysisSummary, ApiError, ApiResult, Engine, ErrorCode, ExportResult, FileCommit, LineEdit, MapView, PlanView, ProgressEvent, Repository,
-    SearchResult,
+    AnalysisSummary, ApiError, ApiResult, Engine, ErrorCode, ExportResult, FileCommit, LineEdit,
+    MapView, PlanView, ProgressEvent, Repository, SearchResult,
 };
 use plumb::plan::Horizon;
 use plumb::progress::{CancelFlag, Progress, Stage};
@@ -33,7 +33,9 @@ pub struct AppInfo {
 
 #[tauri::command]
 pub fn app_info() -> AppInfo {
-    AppInfo { version: plumb::VERSION }
+    AppInfo {
+        version: plumb::VERSION,
+    }
 }
 
 /// The repository named on the command line (`plumb-desktop PATH`), made absolute.
@@ -43,11 +45,19 @@ pub fn initial_repository(options: State<'_, LaunchOptions>) -> Option<String> {
 }
 
 /// Runs engine work on the blocking pool so the window never freezes.
-async fn blocking<T: Send + 'static>(shell: &Shell, work: impl FnOnce(&Engine) -> ApiResult<T> + Send + 'static) -> ApiResult<T> {
+async fn blocking<T: Send + 'static>(
+    shell: &Shell,
+    work: impl FnOnce(&Engine) -> ApiResult<T> + Send + 'static,
+) -> ApiResult<T> {
     let engine = shell.engine.clone();
     tauri::async_runtime::spawn_blocking(move || work(&engine))
         .await
-        .unwrap_or_else(|e| Err(ApiError { code: ErrorCode::Internal, message: format!("the engine stopped unexpectedly: {e}") }))
+        .unwrap_or_else(|e| {
+            Err(ApiError {
+                code: ErrorCode::Internal,
+                message: format!("the engine stopped unexpectedly: {e}"),
+            })
+        })
 }
 
 #[tauri::command]
@@ -62,10 +72,18 @@ pub async fn open_repository(shell: State<'_, Shell>, path: String) -> ApiResult
 
 /// Analyses the repository, streaming progress on `progress`; `cancel_analysis` stops it.
 #[tauri::command]
-pub async fn analyse_repository(shell: State<'_, Shell>, path: String, progress: Channel<ProgressEvent>) -> ApiResult<AnalysisSummary> {
+pub async fn analyse_repository(
+    shell: State<'_, Shell>,
+    path: String,
+    progress: Channel<ProgressEvent>,
+) -> ApiResult<AnalysisSummary> {
     let cancel = Arc::new(CancelFlag::default());
     *shell.cancel.lock().expect("cancel lock") = Some(cancel.clone());
-    let reporter = ChannelProgress { channel: progress, cancel, state: Mutex::new(StageState::default()) };
+    let reporter = ChannelProgress {
+        channel: progress,
+        cancel,
+        state: Mutex::new(StageState::default()),
+    };
     let result = blocking(&shell, move |e| e.analyse(&path, &reporter)).await;
     *shell.cancel.lock().expect("cancel lock") = None;
     result
@@ -84,32 +102,70 @@ pub async fn plan(shell: State<'_, Shell>, path: String) -> ApiResult<PlanView> 
 }
 
 #[tauri::command]
-pub async fn set_verdict(shell: State<'_, Shell>, path: String, fingerprint: String, verdict: Option<Verdict>, note: Option<String>) -> ApiResult<()> {
-    blocking(&shell, move |e| e.set_verdict(&path, &fingerprint, verdict, note.as_deref())).await
+pub async fn set_verdict(
+    shell: State<'_, Shell>,
+    path: String,
+    fingerprint: String,
+    verdict: Option<Verdict>,
+    note: Option<String>,
+) -> ApiResult<()> {
+    blocking(&shell, move |e| {
+        e.set_verdict(&path, &fingerprint, verdict, note.as_deref())
+    })
+    .await
 }
 
 #[tauri::command]
-pub async fn set_answer(shell: State<'_, Shell>, path: String, item: String, text: String, not_applicable: bool) -> ApiResult<()> {
-    blocking(&shell, move |e| e.set_answer(&path, &item, &text, not_applicable)).await
+pub async fn set_answer(
+    shell: State<'_, Shell>,
+    path: String,
+    item: String,
+    text: String,
+    not_applicable: bool,
+) -> ApiResult<()> {
+    blocking(&shell, move |e| {
+        e.set_answer(&path, &item, &text, not_applicable)
+    })
+    .await
 }
 
 #[tauri::command]
-pub async fn set_note(shell: State<'_, Shell>, path: String, item: String, text: String) -> ApiResult<()> {
+pub async fn set_note(
+    shell: State<'_, Shell>,
+    path: String,
+    item: String,
+    text: String,
+) -> ApiResult<()> {
     blocking(&shell, move |e| e.set_note(&path, &item, &text)).await
 }
 
 #[tauri::command]
-pub async fn edit_plan_line(shell: State<'_, Shell>, path: String, fingerprint: String, edit: LineEdit) -> ApiResult<()> {
+pub async fn edit_plan_line(
+    shell: State<'_, Shell>,
+    path: String,
+    fingerprint: String,
+    edit: LineEdit,
+) -> ApiResult<()> {
     blocking(&shell, move |e| e.edit_line(&path, &fingerprint, &edit)).await
 }
 
 #[tauri::command]
-pub async fn reorder_plan(shell: State<'_, Shell>, path: String, horizon: Horizon, fingerprints: Vec<String>) -> ApiResult<()> {
+pub async fn reorder_plan(
+    shell: State<'_, Shell>,
+    path: String,
+    horizon: Horizon,
+    fingerprints: Vec<String>,
+) -> ApiResult<()> {
     blocking(&shell, move |e| e.reorder(&path, horizon, &fingerprints)).await
 }
 
 #[tauri::command]
-pub async fn search(shell: State<'_, Shell>, path: String, query: String, limit: usize) -> ApiResult<Vec<SearchResult>> {
+pub async fn search(
+    shell: State<'_, Shell>,
+    path: String,
+    query: String,
+    limit: usize,
+) -> ApiResult<Vec<SearchResult>> {
     blocking(&shell, move |e| e.search(&path, &query, limit)).await
 }
 
@@ -119,14 +175,26 @@ pub async fn repository_map(shell: State<'_, Shell>, path: String) -> ApiResult<
 }
 
 #[tauri::command]
-pub async fn file_history(shell: State<'_, Shell>, path: String, file: String) -> ApiResult<Vec<FileCommit>> {
+pub async fn file_history(
+    shell: State<'_, Shell>,
+    path: String,
+    file: String,
+) -> ApiResult<Vec<FileCommit>> {
     blocking(&shell, move |e| e.file_history(&path, &file, 20)).await
 }
 
 #[tauri::command]
-pub async fn export_plan(shell: State<'_, Shell>, path: String, out: String) -> ApiResult<ExportResult> {
+pub async fn export_plan(
+    shell: State<'_, Shell>,
+    path: String,
+    out: String,
+) -> ApiResult<ExportResult> {
     let result = blocking(&shell, move |e| e.export(&path, &out)).await?;
-    shell.exported.lock().expect("exported lock").push(result.path.clone());
+    shell
+        .exported
+        .lock()
+        .expect("exported lock")
+        .push(result.path.clone());
     Ok(result)
 }
 
@@ -135,12 +203,23 @@ pub async fn export_plan(shell: State<'_, Shell>, path: String, out: String) -> 
 #[tauri::command]
 pub fn open_export(app: tauri::AppHandle, shell: State<'_, Shell>, path: String) -> ApiResult<()> {
     use tauri_plugin_opener::OpenerExt;
-    if !shell.exported.lock().expect("exported lock").contains(&path) {
-        return Err(ApiError { code: ErrorCode::BadInput, message: format!("{path} was not exported in this session") });
+    if !shell
+        .exported
+        .lock()
+        .expect("exported lock")
+        .contains(&path)
+    {
+        return Err(ApiError {
+            code: ErrorCode::BadInput,
+            message: format!("{path} was not exported in this session"),
+        });
     }
     app.opener()
         .open_path(&path, None::<&str>)
-        .map_err(|e| ApiError { code: ErrorCode::Internal, message: format!("cannot open {path}: {e}") })
+        .map_err(|e| ApiError {
+            code: ErrorCode::Internal,
+            message: format!("cannot open {path}: {e}"),
+        })
 }
 
 #[derive(Default)]
@@ -165,7 +244,12 @@ impl ChannelProgress {
         if let Some(stage) = state.stage {
             state.sent_at = Some(Instant::now());
             // A closed window is not the engine's problem: the analysis carries on.
-            let _ = self.channel.send(plumb::api::progress_event(stage, state.done, state.total, finished));
+            let _ = self.channel.send(plumb::api::progress_event(
+                stage,
+                state.done,
+                state.total,
+                finished,
+            ));
         }
     }
 }
@@ -173,7 +257,12 @@ impl ChannelProgress {
 impl Progress for ChannelProgress {
     fn start(&self, stage: Stage, total: u64) {
         let mut state = self.state.lock().expect("progress lock");
-        *state = StageState { stage: Some(stage), done: 0, total, sent_at: None };
+        *state = StageState {
+            stage: Some(stage),
+            done: 0,
+            total,
+            sent_at: None,
+        };
         self.send(&mut state, false);
     }
 

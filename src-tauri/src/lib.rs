@@ -14,7 +14,11 @@ pub use launch::{Launch, LaunchError, LaunchOptions, USAGE};
 /// data folder, as for the CLI.
 pub fn run(options: LaunchOptions) {
     let data_dir = std::env::var_os("PLUMB_DATA_DIR").map(std::path::PathBuf::from);
-    let shell = commands::Shell { engine: Arc::new(plumb::api::Engine::new(data_dir)), cancel: Mutex::new(None), exported: Mutex::new(Vec::new()) };
+    let shell = commands::Shell {
+        engine: Arc::new(plumb::api::Engine::new(data_dir)),
+        cancel: Mutex::new(None),
+        exported: Mutex::new(Vec::new()),
+    };
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
