@@ -68,6 +68,9 @@ try {
   await step('the app opens the repository from its command line and analyses it', async () => {
     const indexing = await browser.$('[aria-busy="true"]');
     await indexing.waitForExist({ timeout: 20_000 });
+    // A stage under way, then a moment for the frame to reach the screenshot.
+    await browser.$('.stages li.active').waitForExist({ timeout: 20_000 }).catch(() => {});
+    await browser.pause(250);
     await shoot('indexing');
     const headline = await browser.$('[data-testid="headline"]');
     await headline.waitForExist({ timeout: 240_000 });
