@@ -167,6 +167,8 @@ try {
     await browser.$('button.theme-toggle').click();
     await go('Checklist');
     await shoot('checklist-dark');
+    // The webview keeps the choice between runs: put it back.
+    await browser.$('button.theme-toggle').click();
   });
 } catch {
   failed = true;
