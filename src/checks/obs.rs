@@ -693,22 +693,59 @@ fn entry_areas(entries: &[&RepoFile]) -> Vec<String> {
         };
         *by.entry((area, kind.as_str())).or_insert(0) += 1;
     }
-    by.into_iter()
-        .map(|((area, kind), n)| {
-            let kind = if n == 1 { kind.to_string() } else { format!("{kind}s") };
-            if area.is_empty() {
-                format!("{n} {kind} at the root")
-            } else {
-                format!("{n} {kind} under {area}")
-            }
-        })
-        .collect()
+    let describe = |(area, kind): &(String, &str), n: u32| {
+        let kind = if n == 1 { kind.to_string() } else { format!("{kind}s") };
+        if area.is_empty() {
+            format!("{n} {kind} at the root")
+        } else {
+            format!("{n} {kind} under {area}")
+        }
+    };
+    if by.len() <= MAX_AREAS {
+        return by.iter().map(|(key, n)| describe(key, *n)).collect();
+    }
+    // A monorepo has hundreds of such folders: name the biggest (in path order), count the rest.
+    let mut biggest: Vec<(&(String, &str), u32)> = by.iter().map(|(k, n)| (k, *n)).collect();
+    biggest.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+    let rest: u32 = biggest[MAX_AREAS - 1..].iter().map(|(_, n)| n).sum();
+    let others = biggest.len() - (MAX_AREAS - 1);
+    let mut kept: Vec<(&(String, &str), u32)> = biggest.into_iter().take(MAX_AREAS - 1).collect();
+    kept.sort_by(|a, b| a.0.cmp(b.0));
+    let mut out: Vec<String> = kept.into_iter().map(|(key, n)| describe(key, n)).collect();
+    out.push(format!("{rest} more in {others} other folders"));
+    out
 }
+
+/// How many folders an absence names before it counts the rest.
+const MAX_AREAS: usize = 6;
 
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_monorepo_absence_names_a_few_folders_and_counts_the_rest() {
+        let route = |path: String| RepoFile {
+            path,
+            lang: Lang::TypeScript,
+            status: "parsed".into(),
+            skip_reason: None,
+            loc: 10,
+            complexity: 1,
+            imports: Vec::new(),
+            definitions: Vec::new(),
+            traits: Default::default(),
+            roles: crate::checks::roles::Roles { entry: Some(crate::checks::roles::EntryKind::Server), ..Default::default() },
+        };
+        let files: Vec<RepoFile> =
+            (0..40).map(|i| route(format!("packages/app{i:02}/api/route{i}.ts"))).chain((0..3).map(|i| route(format!("packages/big/api/r{i}.ts")))).collect();
+        let refs: Vec<&RepoFile> = files.iter().collect();
+        let areas = entry_areas(&refs);
+        assert_eq!(areas.len(), MAX_AREAS);
+        assert!(areas.contains(&"3 server routes under packages/big".to_string()), "{areas:?}");
+        assert_eq!(areas.last().unwrap(), "36 more in 36 other folders");
+    }
 
     #[test]
     fn sensitive_names_are_secrets_not_counts() {
