@@ -3,6 +3,8 @@
 # drives the real app over WebDriver under Xvfb. Screenshots land in target/e2e/.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# tauri-driver is installed with `cargo install` (scripts/install-deps.sh).
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 
 out="target/e2e"
 rm -rf "$out" && mkdir -p "$out"

@@ -39,7 +39,7 @@ cd "$repo_root"
 npm ci --no-audit --no-fund
 
 # tauri-driver: the WebDriver bridge the desktop e2e tests drive the app through.
-if ! command -v tauri-driver >/dev/null; then
+if ! PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH" command -v tauri-driver >/dev/null; then
   echo "install-deps: installing tauri-driver"
   cargo install tauri-driver --version '^2' --locked
 fi
