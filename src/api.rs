@@ -9,7 +9,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::catalogue::Effort;
+use crate::catalogue::{Effort, Severity};
 use crate::map::{Coupling, Link, MapNode};
 use crate::pipeline::{self, AnalyseError, AnalyseOptions, Detectors};
 use crate::plan::{Horizon, Plan};
@@ -193,6 +193,15 @@ pub struct MapView {
     pub cycles: Vec<Vec<String>>,
     /// True when nodes are folders (a big repository), not files.
     pub aggregated: bool,
+    /// Open findings per node (file or folder), for colouring by risk.
+    pub risks: Vec<NodeRisk>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct NodeRisk {
+    pub path: String,
+    pub findings: u32,
+    pub worst: Severity,
 }
 
 /// A commit that changed a file, for the map's file panel.
@@ -431,12 +440,23 @@ impl Engine {
         } else {
             (map.nodes, map.imports, map.coupling)
         };
+        // The plan's open findings (set-aside ones excluded); none before the first analysis.
+        let mut risks: std::collections::BTreeMap<String, NodeRisk> = Default::default();
+        if let Ok(plan) = pipeline::current_plan(&ws, &self.detectors()?.catalogue) {
+            for f in plan.findings.iter().filter(|f| !f.path.is_empty()) {
+                let key = if aggregated { crate::map::folder_of(&f.path) } else { f.path.clone() };
+                let risk = risks.entry(key.clone()).or_insert(NodeRisk { path: key, findings: 0, worst: f.severity });
+                risk.findings += 1;
+                risk.worst = risk.worst.max(f.severity);
+            }
+        }
         Ok(MapView {
             nodes,
             imports,
             coupling,
             cycles: map.cycles,
             aggregated,
+            risks: risks.into_values().collect(),
         })
     }
 

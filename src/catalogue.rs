@@ -215,33 +215,19 @@ fn parse_named<T: Copy>(text: &str, names: &[(&str, T)]) -> Result<T, String> {
     Err(format!("unknown value \"{text}\" (expected {expected})"))
 }
 
-impl<'de> Deserialize<'de> for Area {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        parse_named(&text, &Area::ALL).map_err(serde::de::Error::custom)
-    }
+/// Deserialized through `parse_named`, so a bad value names the ones allowed.
+macro_rules! deserialize_named {
+    ($($name:ident),*) => {$(
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let text = String::deserialize(deserializer)?;
+                parse_named(&text, &$name::ALL).map_err(serde::de::Error::custom)
+            }
+        }
+    )*};
 }
 
-impl<'de> Deserialize<'de> for Severity {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        parse_named(&text, &Severity::ALL).map_err(serde::de::Error::custom)
-    }
-}
-
-impl<'de> Deserialize<'de> for Effort {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        parse_named(&text, &Effort::ALL).map_err(serde::de::Error::custom)
-    }
-}
-
-impl<'de> Deserialize<'de> for Confidence {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        parse_named(&text, &Confidence::ALL).map_err(serde::de::Error::custom)
-    }
-}
+deserialize_named!(Area, Severity, Effort, Confidence);
 
 /// A catalogue file that cannot be read or is not valid.
 #[derive(Debug, thiserror::Error)]

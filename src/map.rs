@@ -325,14 +325,21 @@ pub struct StoredMap {
     pub cycles: Vec<Vec<String>>,
 }
 
+/// The folder node a file belongs to when the map is aggregated: `src/lib/`, or `.` at the root.
+pub fn folder_of(path: &str) -> String {
+    let parts: Vec<&str> = path.split('/').collect();
+    if parts.len() <= 1 {
+        ".".to_string()
+    } else {
+        parts[..(parts.len() - 1).min(2)].join("/") + "/"
+    }
+}
+
 /// Files grouped by folder (two levels deep, e.g. `src/lib`), for repositories too big to
 /// draw file by file: sums for sizes and churn, the largest PageRank and hotspot, edges
 /// between folders counted once.
 pub fn by_folder(nodes: &[MapNode], imports: &[Link], coupling: &[Coupling]) -> (Vec<MapNode>, Vec<Link>, Vec<Coupling>) {
-    let folder = |path: &str| -> String {
-        let parts: Vec<&str> = path.split('/').collect();
-        if parts.len() <= 1 { ".".to_string() } else { parts[..(parts.len() - 1).min(2)].join("/") + "/" }
-    };
+    let folder = folder_of;
     let mut groups: std::collections::BTreeMap<String, MapNode> = Default::default();
     for n in nodes {
         let key = folder(&n.path);

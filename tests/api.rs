@@ -140,6 +140,8 @@ fn the_desktop_api_opens_analyses_judges_reorders_and_refuses_a_busy_workspace()
         .nodes
         .iter()
         .any(|n| n.path == webhook && n.revisions > 0));
+    let webhook_risk = map.risks.iter().find(|r| r.path == webhook).expect("the webhook has open findings");
+    assert_eq!(webhook_risk.worst, plumb::catalogue::Severity::Critical);
     assert!(!engine.file_history(&repo, webhook, 5).unwrap().is_empty());
 
     // Export: written outside the repository, refused inside it.

@@ -120,6 +120,9 @@ try {
     await browser.$('.canvas canvas').waitForExist({ timeout: 20_000 });
     await browser.pause(800);
     await shoot('map');
+    await browser.$('.map select').selectByAttribute('value', 'risk');
+    await browser.pause(800);
+    await shoot('map-risk');
   });
 
   await step('the plan is reordered and the order survives a reload', async () => {

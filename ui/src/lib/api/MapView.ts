@@ -2,6 +2,7 @@
 import type { Coupling } from "./Coupling";
 import type { Link } from "./Link";
 import type { MapNode } from "./MapNode";
+import type { NodeRisk } from "./NodeRisk";
 
 /**
  * The map screen's data. Above `MAP_FILE_LIMIT` files, folders stand for their files.
@@ -10,4 +11,8 @@ export type MapView = { nodes: Array<MapNode>, imports: Array<Link>, coupling: A
 /**
  * True when nodes are folders (a big repository), not files.
  */
-aggregated: boolean, };
+aggregated: boolean, 
+/**
+ * Open findings per node (file or folder), for colouring by risk.
+ */
+risks: Array<NodeRisk>, };
