@@ -21,6 +21,8 @@ pub fn index_against_floor(repo: &Path, runs: usize, threads: usize) -> anyhow::
     let mut extraction = Vec::new();
     let mut full = Vec::new();
     let mut checked = Vec::new();
+    let mut check_phase = Vec::new();
+    let mut detector_times = Vec::new();
     let scanner = std::sync::Arc::new(crate::checks::Scanner::builtin());
     let catalogue = crate::catalogue::Catalogue::builtin();
     let mut files = 0;
@@ -42,10 +44,19 @@ pub fn index_against_floor(repo: &Path, runs: usize, threads: usize) -> anyhow::
         let start = Instant::now();
         index::index(&ws, &IndexOptions { threads, scanner: Some(scanner.clone()), ..IndexOptions::default() }, &Silent, 0)?;
         let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build()?;
-        pool.install(|| crate::checks::check(&ws, &scanner, &catalogue, &Default::default(), &Silent))?;
+        let check_start = Instant::now();
+        let report = pool.install(|| crate::checks::check(&ws, &scanner, &catalogue, &Default::default(), &Silent))?;
+        check_phase.push(check_start.elapsed());
         checked.push(start.elapsed());
+        detector_times = report.detector_times;
     }
     let (f, x, i, c) = (median(&mut floor), median(&mut extraction), median(&mut full), median(&mut checked));
+    let phase = median(&mut check_phase);
+    let slowest = |times: &[(&str, Duration)], per: f64| -> String {
+        times.iter().take(6).map(|(name, t)| format!("{name} {:.3} s", t.as_secs_f64() / per)).collect::<Vec<_>>().join(", ")
+    };
+    let scans = slowest(&scanner.scan_times(), runs as f64);
+    let checks = slowest(&detector_times, 1.0);
     let ratio = i.as_secs_f64() / f.as_secs_f64().max(1e-9);
     let check_ratio = c.as_secs_f64() / i.as_secs_f64().max(1e-9);
     Ok(format!(
@@ -55,13 +66,17 @@ pub fn index_against_floor(repo: &Path, runs: usize, threads: usize) -> anyhow::
          full index (cold: walk, read, hash, parse, extract, store, search index): median {:.3} s\n\
          ratio full / floor: {ratio:.2}x\n\
          index with the detectors' scans, then the checks (no history): median {:.3} s\n\
-         ratio with checks / full index: {check_ratio:.2}x\n",
+         ratio with checks / full index: {check_ratio:.2}x\n\
+         of which the check phase: median {:.3} s\n\
+         slowest scans (CPU per run): {scans}\n\
+         slowest checks (last run): {checks}\n",
         repo.display(),
         bytes as f64 / 1e6,
         f.as_secs_f64(),
         x.as_secs_f64(),
         i.as_secs_f64(),
         c.as_secs_f64(),
+        phase.as_secs_f64(),
     ))
 }
 

@@ -19,6 +19,7 @@ use git2::{Oid, Repository, RepositoryInitOptions, Signature, Time};
 /// 2023-01-01T00:00:00Z.
 const START_TIME: i64 = 1_672_531_200;
 const FILES_PER_MODULE: usize = 50;
+const GROUP_MODULES: usize = 100;
 
 const MODULES: [&str; 20] = [
     "auth", "billing", "checkout", "dashboard", "orders", "users", "api", "db", "ui", "settings",
@@ -115,8 +116,11 @@ struct Generator<'r> {
     files: Vec<File>,
     module_files: Vec<Vec<usize>>,
     module_trees: Vec<Option<Oid>>,
+    group_trees: Vec<Option<Oid>>,
     hot: usize,
     present: usize,
+    /// Files are created in order: the next one not created yet.
+    next_new: usize,
     next_line_id: u32,
     readme: Oid,
     time: i64,
@@ -142,7 +146,9 @@ impl<'r> Generator<'r> {
             files,
             module_files,
             module_trees: vec![None; modules],
+            group_trees: Vec::new(),
             present: 0,
+            next_new: 0,
             next_line_id: 0,
             readme: repo.blob(b"# Acme app\n\nGenerated for benchmarks.\n")?,
             time: START_TIME,
@@ -192,13 +198,23 @@ impl<'r> Generator<'r> {
         (!candidates.is_empty()).then(|| candidates[self.rng.below(candidates.len())])
     }
 
+    /// A random present file of the whole repository: sampled, not filtered (a filter over
+    /// 100,000 files per commit made large histories quadratic).
+    fn any_present(&mut self) -> Option<usize> {
+        (0..64).map(|_| self.rng.below(self.files.len())).find(|&i| self.files[i].blob.is_some())
+    }
+
     /// Applies one commit's worth of changes to the model; returns (touched modules, summary).
     fn change(&mut self, index: usize, total: usize) -> Result<(Vec<usize>, String), git2::Error> {
         let mut touched: Vec<usize> = Vec::new();
         let progress = index as f64 / (total.max(2) - 1) as f64;
         let target = (self.files.len() as f64 * (0.3 + 0.7 * progress)).ceil() as usize;
         while self.present < target.min(self.files.len()) {
-            let Some(next) = self.files.iter().position(|f| f.blob.is_none() && f.lines.is_empty()) else { break };
+            if self.next_new >= self.files.len() {
+                break;
+            }
+            let next = self.next_new;
+            self.next_new += 1;
             self.create(next);
             touched.push(next);
             if index > 0 && touched.len() >= 3 {
@@ -207,17 +223,16 @@ impl<'r> Generator<'r> {
         }
         let module = self.rng.skewed(self.module_files.len());
         if index > 0 {
-            let all: Vec<usize> = (0..self.files.len()).collect();
             let picks = if self.rng.chance(1.0 / 150.0) { 20 + self.rng.below(41) } else { 1 + self.rng.skewed(8) };
             for _ in 0..picks {
                 let pick = if self.rng.chance(0.25) {
                     let hot: Vec<usize> = (0..self.hot).collect();
                     self.random_present(&hot)
                 } else if picks > 8 {
-                    self.random_present(&all)
+                    self.any_present()
                 } else {
                     let in_module = self.module_files[module].clone();
-                    self.random_present(&in_module).or_else(|| self.random_present(&all))
+                    self.random_present(&in_module).or_else(|| self.any_present())
                 };
                 if let Some(pick) = pick.filter(|p| !touched.contains(p)) {
                     self.edit(pick);
@@ -261,13 +276,39 @@ impl<'r> Generator<'r> {
             }
             self.module_trees[m] = if builder.is_empty() { None } else { Some(builder.write()?) };
         }
-        let mut src = self.repo.treebuilder(None)?;
-        for (m, tree) in self.module_trees.iter().enumerate() {
-            if let Some(tree) = tree {
-                src.insert(self.module_name(m), *tree, 0o040000)?;
+        // Above GROUP_MODULES modules they sit in group folders (`src/g7/orders12/`): a folder of
+        // 2,000 entries rewritten on every commit made large histories slow and huge.
+        let src = if self.module_trees.len() <= GROUP_MODULES {
+            let mut src = self.repo.treebuilder(None)?;
+            for (m, tree) in self.module_trees.iter().enumerate() {
+                if let Some(tree) = tree {
+                    src.insert(self.module_name(m), *tree, 0o040000)?;
+                }
             }
-        }
-        let src = src.write()?;
+            src.write()?
+        } else {
+            let mut groups: Vec<usize> = touched_modules.iter().map(|m| m / GROUP_MODULES).collect();
+            groups.sort_unstable();
+            groups.dedup();
+            for g in groups {
+                let mut group = self.repo.treebuilder(None)?;
+                let end = ((g + 1) * GROUP_MODULES).min(self.module_trees.len());
+                for m in g * GROUP_MODULES..end {
+                    if let Some(tree) = self.module_trees[m] {
+                        group.insert(self.module_name(m), tree, 0o040000)?;
+                    }
+                }
+                self.group_trees.resize(self.module_trees.len().div_ceil(GROUP_MODULES), None);
+                self.group_trees[g] = if group.is_empty() { None } else { Some(group.write()?) };
+            }
+            let mut src = self.repo.treebuilder(None)?;
+            for (g, tree) in self.group_trees.iter().enumerate() {
+                if let Some(tree) = tree {
+                    src.insert(format!("g{g}"), *tree, 0o040000)?;
+                }
+            }
+            src.write()?
+        };
         let mut root = self.repo.treebuilder(None)?;
         root.insert("README.md", self.readme, 0o100644)?;
         root.insert("src", src, 0o040000)?;
@@ -310,6 +351,20 @@ impl<'r> Generator<'r> {
     }
 }
 
+/// Commits kept in memory before their objects are written out as a packfile (memory stays
+/// bounded on 50,000-commit histories).
+const FLUSH_COMMITS: usize = 5_000;
+
+fn flush(repo: &Repository, odb: &git2::Odb, mempack: &git2::Mempack) -> Result<(), git2::Error> {
+    let mut pack = git2::Buf::new();
+    mempack.dump(repo, &mut pack)?;
+    let mut writer = odb.packwriter()?;
+    writer.write_all(&pack).map_err(|e| git2::Error::from_str(&e.to_string()))?;
+    writer.commit()?;
+    drop(writer);
+    mempack.reset()
+}
+
 /// Writes a repository with `commits` commits (merges included) over about `files` files at
 /// `dest` (created if needed; must not already hold a repository), deterministically from
 /// `seed`, and checks out HEAD.
@@ -343,15 +398,11 @@ pub fn generate_history_repo(dest: &Path, commits: usize, files: usize, seed: u6
             head = Some(generator.change_commit(made, commits, head)?);
         }
         made += 1;
+        if made % FLUSH_COMMITS == 0 {
+            flush(&repo, &odb, &mempack)?;
+        }
     }
-
-    let mut pack = git2::Buf::new();
-    mempack.dump(&repo, &mut pack)?;
-    let mut writer = odb.packwriter()?;
-    writer.write_all(&pack).map_err(|e| git2::Error::from_str(&e.to_string()))?;
-    writer.commit()?;
-    drop(writer);
-    mempack.reset()?;
+    flush(&repo, &odb, &mempack)?;
 
     let files_at_head = generator.files.iter().filter(|f| f.blob.is_some()).count();
     let head_text = match head {

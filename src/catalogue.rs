@@ -297,6 +297,14 @@ impl Catalogue {
         Ok(Catalogue { items })
     }
 
+    /// The builtin catalogue with one user file merged over it.
+    #[cfg(fuzzing)]
+    pub(crate) fn with_user_file(path: &Path, text: &str) -> Result<Catalogue, CatalogueError> {
+        let mut items = Self::builtin().items;
+        merge_layer(&mut items, &[(path.to_path_buf(), text.to_string())])?;
+        Ok(Catalogue { items })
+    }
+
     /// All items in catalogue order.
     pub fn items(&self) -> &[Item] {
         &self.items

@@ -156,6 +156,9 @@ pub fn index(ws: &Workspace, options: &IndexOptions, progress: &dyn Progress, no
 
     progress.start(Stage::Parse, walked.files.len() as u64);
     let (mut reparsed, mut unchanged) = (0u64, 0u64);
+    // On a rebuild, files read this run go straight to the search index; only the unchanged
+    // ones are read back from the store afterwards.
+    let mut unchanged_files: Vec<(String, Lang)> = Vec::new();
     let mut store_writes = 0u64;
     let store_ms = &mut store_writes;
     for batch in walked.files.chunks(BATCH) {
@@ -176,25 +179,26 @@ pub fn index(ws: &Workspace, options: &IndexOptions, progress: &dyn Progress, no
             seen.insert(path.clone());
             diagnostics.extend(diag.clone());
             match update {
-                FileUpdate::Unchanged => unchanged += 1,
+                FileUpdate::Unchanged => {
+                    unchanged += 1;
+                    if rebuild {
+                        unchanged_files.push((path.clone(), *lang));
+                    }
+                }
                 FileUpdate::Parsed { text, facts, .. } => {
                     reparsed += 1;
                     open_writer(&store, &mut writer)?;
                     let w = writer.as_mut().expect("writer open");
                     w.delete_path(path);
-                    if !rebuild {
-                        let symbols: Vec<(String, u32)> = facts.definitions.iter().map(|d| (d.name.clone(), d.start_line)).collect();
-                        w.add_file(path, *lang, text, &symbols)?;
-                    }
+                    let symbols: Vec<(String, u32)> = facts.definitions.iter().map(|d| (d.name.clone(), d.start_line)).collect();
+                    w.add_file(path, *lang, text, &symbols)?;
                 }
                 FileUpdate::Indexed { text, .. } => {
                     reparsed += 1;
                     open_writer(&store, &mut writer)?;
                     let w = writer.as_mut().expect("writer open");
                     w.delete_path(path);
-                    if !rebuild {
-                        w.add_file(path, *lang, text, &[])?;
-                    }
+                    w.add_file(path, *lang, text, &[])?;
                 }
                 FileUpdate::Skipped { .. } => {
                     if known.get(path).is_some_and(|k| k.hash.is_some()) {
@@ -224,15 +228,11 @@ pub fn index(ws: &Workspace, options: &IndexOptions, progress: &dyn Progress, no
 
     if let Some(mut w) = writer {
         progress.start(Stage::Search, 0);
-        if rebuild {
-            let mut result = Ok(());
-            store.for_each_content(|path, lang, text| {
-                if result.is_ok() {
-                    let symbols = store.definitions_of(path).unwrap_or_default();
-                    result = w.add_file(path, lang, text, &symbols);
-                }
-            })?;
-            result?;
+        for (path, lang) in &unchanged_files {
+            if let Some(text) = store.content(path)? {
+                let symbols = store.definitions_of(path)?;
+                w.add_file(path, *lang, &text, &symbols)?;
+            }
         }
         w.commit(new_generation)?;
         progress.finish(Stage::Search);

@@ -13,6 +13,8 @@ pub mod checks;
 pub mod demo;
 pub mod extract;
 pub mod fixture;
+#[cfg(fuzzing)]
+pub mod fuzzing;
 pub mod graph;
 pub mod history;
 pub mod index;

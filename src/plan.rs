@@ -13,6 +13,7 @@ use crate::catalogue::{Area, Catalogue, Confidence, Effort, Item, Severity};
 use crate::checks::model::{Class, Finding};
 use crate::map::HistorySummary;
 use crate::store::Store;
+use crate::walk::SkipReason;
 use crate::triage::{Engagement, Judgement, Status, Tracked, Verdict};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
@@ -253,6 +254,9 @@ pub struct Headline {
     pub resolved: u32,
     pub new: u32,
     pub not_applicable_items: u32,
+    /// What the analysis could not read, one sentence each (empty when it read everything).
+    #[serde(default)]
+    pub not_read: Vec<String>,
 }
 
 /// A finding that left the plan: resolved by a change, dismissed, accepted or retired by an answer.
@@ -336,7 +340,11 @@ impl Facts {
     pub fn from_store(store: &Store) -> Result<Facts, crate::store::StoreError> {
         let mut facts = Facts::default();
         let mut languages: BTreeMap<String, u64> = BTreeMap::new();
+        let mut unread: BTreeMap<SkipReason, Vec<String>> = BTreeMap::new();
         for f in store.files()? {
+            if let Some(reason) = f.skip_reason.as_deref().and_then(SkipReason::from_name) {
+                unread.entry(reason).or_default().push(f.path.clone());
+            }
             if f.status != "parsed" {
                 continue;
             }
@@ -348,7 +356,10 @@ impl Facts {
         let mut languages: Vec<(String, u64)> = languages.into_iter().collect();
         languages.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         facts.headline.languages = languages;
+        facts.headline.not_read = unread_files(&unread);
+        facts.headline.not_read.extend(store.last_index_notes()?);
         if let Some(summary) = store.meta("history_summary")?.and_then(|s| serde_json::from_str::<HistorySummary>(&s).ok()) {
+            facts.headline.not_read.extend(unread_history(&summary.diagnostics));
             facts.headline.commits = summary.commits;
             facts.headline.agent_commit_share = summary.agent_commit_share;
             facts.headline.agent_file_share = summary.files_last_changed_by_agent_share;
@@ -369,6 +380,56 @@ impl Facts {
         facts.headline.hotspots = hotspots.unwrap_or_default();
         Ok(facts)
     }
+}
+
+/// Files the analysis could not read, by reason, with a few examples. Exclusions by design
+/// (vendored, generated, lockfiles, minified, binaries) are not gaps and are not listed.
+fn unread_files(unread: &BTreeMap<SkipReason, Vec<String>>) -> Vec<String> {
+    unread
+        .iter()
+        .filter_map(|(reason, paths)| {
+            let n = paths.len();
+            let what = match reason {
+                SkipReason::TooLarge => format!("{} too large to read", files(n)),
+                SkipReason::ParseTimeout => format!("{} too slow to parse in time: searched, but their code was not analysed", files(n)),
+                SkipReason::Unreadable => format!("{} could not be opened", files(n)),
+                SkipReason::InvalidUtf8 => format!("{} not UTF-8 text", files(n)),
+                SkipReason::NonUtf8Path => format!("{} with names that are not UTF-8", files(n)),
+                SkipReason::Symlink => format!("{} not followed", if n == 1 { "1 symbolic link".to_string() } else { format!("{n} symbolic links") }),
+                _ => return None,
+            };
+            let shown: Vec<&str> = paths.iter().take(3).map(String::as_str).collect();
+            let more = if n > shown.len() { format!(" and {} more", n - shown.len()) } else { String::new() };
+            Some(format!("{what}: {}{more}.", shown.join(", ")))
+        })
+        .collect()
+}
+
+fn files(n: usize) -> String {
+    if n == 1 { "1 file".into() } else { format!("{n} files") }
+}
+
+/// History gaps, one sentence per kind (a partial clone can miss thousands of objects).
+fn unread_history(diagnostics: &[crate::history::Diagnostic]) -> Vec<String> {
+    use crate::history::DiagnosticKind as Kind;
+    let mut out = Vec::new();
+    let mut seen = HashSet::new();
+    for d in diagnostics {
+        if d.kind != Kind::Submodule && !seen.insert(d.kind) {
+            continue;
+        }
+        let n = diagnostics.iter().filter(|x| x.kind == d.kind).count();
+        out.push(match d.kind {
+            Kind::MissingObject => format!("History: {n} commits could not be fully read (objects missing, as in a partial or pruned clone); their changes are not counted."),
+            Kind::ShallowHistory => "History: a shallow clone, so commits before its boundary are not counted.".into(),
+            Kind::TruncatedHistory => format!("History: the walk stopped early ({}); older commits are not counted.", d.message),
+            Kind::NotARepository => "History: the folder is not a git repository, so there is no history, coupling or provenance.".into(),
+            Kind::EmptyRepository => "History: the repository has no commits yet.".into(),
+            Kind::UntrustedOwner | Kind::GitError => format!("History could not be read: {}.", d.message.trim_end_matches('.')),
+            Kind::Submodule => format!("{}{}.", d.message[..1].to_uppercase(), &d.message[1..]),
+        });
+    }
+    out
 }
 
 /// Areas whose findings make a load-bearing change safe: done first, around the same code.

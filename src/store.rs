@@ -274,6 +274,20 @@ impl Store {
         tx.commit().map_err(|e| self.err(e))
     }
 
+    /// Repository-wide notes of the last index run (a diagnostic with no path, e.g. a bare
+    /// repository's), for the plan's "could not read".
+    pub fn last_index_notes(&self) -> Result<Vec<String>> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT message FROM diagnostics WHERE path = '' AND run_id =
+                   (SELECT max(id) FROM runs WHERE kind = 'index' AND finished_at IS NOT NULL) ORDER BY rowid",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = stmt.query_map([], |r| r.get(0)).map_err(|e| self.err(e))?;
+        rows.collect::<std::result::Result<_, _>>().map_err(|e| self.err(e))
+    }
+
     /// Writes one batch of per-file outcomes in a single transaction.
     pub fn apply(&mut self, updates: &[(String, Lang, FileUpdate)]) -> Result<()> {
         let path = self.path.clone();
@@ -369,31 +383,16 @@ impl Store {
         rows.collect::<std::result::Result<_, _>>().map_err(|e| self.err(e))
     }
 
-    /// Calls `f(path, lang, text)` for every stored file content (to rebuild the search index).
-    pub fn for_each_content(&self, mut f: impl FnMut(&str, Lang, &str)) -> Result<()> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT f.path, f.lang, c.text FROM contents c JOIN files f ON f.id = c.file_id ORDER BY f.path")
-            .map_err(|e| self.err(e))?;
-        let mut rows = stmt.query([]).map_err(|e| self.err(e))?;
-        while let Some(r) = rows.next().map_err(|e| self.err(e))? {
-            let path: String = r.get(0).map_err(|e| self.err(e))?;
-            let lang: String = r.get(1).map_err(|e| self.err(e))?;
-            let text: String = r.get(2).map_err(|e| self.err(e))?;
-            f(&path, Lang::from_name(&lang).unwrap_or(Lang::Other), &text);
-        }
-        Ok(())
-    }
-
     /// The stored text of one file, if it was read.
     pub fn content(&self, path: &str) -> Result<Option<String>> {
-        self.conn
-            .query_row("SELECT c.text FROM contents c JOIN files f ON f.id = c.file_id WHERE f.path = ?1", [path], |r| r.get(0))
-            .optional()
-            .map_err(|e| self.err(e))
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT c.text FROM contents c JOIN files f ON f.id = c.file_id WHERE f.path = ?1")
+            .map_err(|e| self.err(e))?;
+        stmt.query_row([path], |r| r.get(0)).optional().map_err(|e| self.err(e))
     }
 
-    /// Symbols of files whose facts changed, for the search index: (name, line).
+    /// A file's symbols for the search index: (name, line).
     pub fn definitions_of(&self, path: &str) -> Result<Vec<(String, u32)>> {
         let mut stmt = self
             .conn

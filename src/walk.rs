@@ -157,8 +157,23 @@ fn bytecount_lines(bytes: &[u8]) -> usize {
 }
 
 /// Walks `root`, honouring .gitignore (also outside git), .ignore and git's exclude files.
+/// How git itself recognises a git directory: `HEAD`, `objects/` and `refs/`, with no `.git`.
+fn is_bare_repository(root: &Path) -> bool {
+    root.join("HEAD").is_file() && root.join("objects").is_dir() && root.join("refs").is_dir() && !root.join(".git").exists()
+}
+
 pub fn walk(root: &Path, options: &WalkOptions) -> Walk {
     let mut out = Walk::default();
+    if is_bare_repository(root) {
+        // Its top level is git's own database (objects, refs, hooks), not the project's files.
+        out.errors.push((
+            String::new(),
+            "a bare git repository has no checked-out files: only its history was read. To triage the code, \
+             clone it (git clone <this folder> <new folder>) and open the clone"
+                .into(),
+        ));
+        return out;
+    }
     // Vendored and generated folders are pruned, not walked, and reported once.
     let pruned = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
     let pruned_in_filter = pruned.clone();

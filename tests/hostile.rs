@@ -176,3 +176,144 @@ fn walk(root: &Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+/// Deterministic bytes for generated content (xorshift64).
+fn noise(len: usize, alphabet: &[u8]) -> Vec<u8> {
+    let mut state = 0x2545_F491_4F6C_DD1Du64;
+    (0..len)
+        .map(|i| {
+            if i % 120 == 119 {
+                return b'\n';
+            }
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            alphabet[(state % alphabet.len() as u64) as usize]
+        })
+        .collect()
+}
+
+#[test]
+fn huge_minified_noisy_and_deeply_nested_files_are_skipped_or_bounded_and_reported() {
+    use std::io::Write;
+    let f = Fixture::new();
+    let builder = plumb::fixture::RepoBuilder::init(f.repo()).unwrap();
+    let dev = plumb::fixture::Author::new("Dev", "dev@example.com");
+    let write_dump = |extra: &str| {
+        let path = f.repo().join("data/dump.sql");
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        let mut out = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+        let line = b"INSERT INTO events (id, payload) VALUES (1, '{\"kind\": \"page_view\"}');\n";
+        for _ in 0..(200 << 20) / line.len() + 1 {
+            out.write_all(line).unwrap();
+        }
+        out.write_all(extra.as_bytes()).unwrap();
+    };
+    write_dump("");
+    let bundle: String = "var a=function(b){return b+1};".repeat(5 * (1 << 20) / 30 + 1);
+    builder.write("public/assets/index-4f2a.js", &bundle);
+    builder.write("src/noise.js", noise(1_000_000, b"!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"));
+    let depth = 3_000;
+    let mut nested = String::from("export function deep(x: number) {\n");
+    for i in 0..depth {
+        nested.push_str(&format!("if (x > {i}) {{\n"));
+    }
+    nested.push_str("return x;\n");
+    nested.push_str(&"}\n".repeat(depth + 1));
+    builder.write("src/deep.ts", &nested);
+    builder.write("app/deep.py", format!("rows = {}1{}\n", "[\n".repeat(depth), "]\n".repeat(depth)));
+    builder.write("src/ok.ts", "export function ok(a: number) {\n  return a > 1 ? a : 0;\n}\n");
+    builder.commit(&dev, 1_700_000_000, "Initial import").unwrap();
+    // A second commit changes the huge file, so history's line counts meet it too.
+    write_dump("INSERT INTO events (id, payload) VALUES (2, '{}');\n");
+    builder.write("src/ok.ts", "export function ok(a: number) {\n  return a > 2 ? a : 0;\n}\n");
+    builder.commit(&dev, 1_700_086_400, "Update dump").unwrap();
+
+    let run = f.plumb_repo("triage", &["--format", "json"]).json();
+    let index = &run["index"];
+    assert_eq!(index["skipped"]["too_large"], 2, "the dump and the 5 MB bundle: {index}");
+    let not_read = run["plan"]["headline"]["not_read"].to_string();
+    assert!(not_read.contains("2 files too large to read: data/dump.sql, public/assets/index-4f2a.js."), "the plan says what it did not read: {not_read}");
+    let files = f.plumb_repo("files", &["--format", "json"]).json();
+    let file = |path: &str| {
+        files.as_array().unwrap().iter().find(|r| r["path"] == path).unwrap_or_else(|| panic!("{path} not listed")).clone()
+    };
+    assert_eq!(file("data/dump.sql")["skip_reason"], "too_large");
+    assert_eq!(file("public/assets/index-4f2a.js")["skip_reason"], "too_large");
+    assert_eq!(file("src/ok.ts")["status"], "parsed");
+    // Noise and deep nesting either parse (bounded by the parse deadline) or are reported
+    // as timed out; either way they are listed, searchable and the run completed.
+    for path in ["src/noise.js", "src/deep.ts", "app/deep.py"] {
+        let record = file(path);
+        let parsed = record["status"] == "parsed";
+        let timed_out = record["skip_reason"] == "parse_timeout";
+        assert!(parsed || timed_out, "{path}: {record}");
+        if timed_out {
+            let reported = index["diagnostics"].as_array().unwrap().iter().any(|d| d["path"] == path);
+            assert!(reported, "{path} timed out without a diagnostic: {index}");
+        }
+    }
+    let deep = file("src/deep.ts");
+    if deep["status"] == "parsed" {
+        assert_eq!(deep["complexity"], depth + 1, "one branch per level plus the function: {deep}");
+    }
+    // History read both commits, the huge blob included (counted, not diffed).
+    let map = f.plumb_repo("map", &["--format", "json"]).json();
+    assert_eq!(map["history"]["commits"], 2, "{}", map["history"]);
+    let ok = map["nodes"].as_array().unwrap().iter().find(|n| n["path"] == "src/ok.ts").unwrap();
+    assert_eq!((ok["revisions"].as_u64(), ok["churn"].as_u64()), (Some(2), Some(5)), "{ok}");
+}
+
+#[test]
+fn a_bare_repository_completes_and_says_its_files_were_not_read() {
+    let f = Fixture::new();
+    let source = f.data().join("source");
+    let builder = plumb::fixture::RepoBuilder::init(&source).unwrap();
+    builder.write("src/app.ts", "export const app = 1;\n");
+    builder.commit(&plumb::fixture::Author::new("Dev", "dev@example.com"), 1_700_000_000, "Initial").unwrap();
+    let status = Command::new("git")
+        .args(["clone", "-q", "--bare", source.to_str().unwrap(), f.repo().join("app.git").to_str().unwrap()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let bare = f.repo().join("app.git");
+    let bare = bare.to_str().unwrap();
+
+    let run = f.plumb(&["triage", bare, "--format", "json"]).json();
+    let index = &run["index"];
+    assert_eq!(index["files"], 0, "git's own files are not the project's: {index}");
+    let said = index["diagnostics"].to_string();
+    assert!(said.contains("bare git repository") && said.contains("git clone"), "{said}");
+    let not_read = run["plan"]["headline"]["not_read"].to_string();
+    assert!(not_read.contains("bare git repository"), "the plan says so too: {not_read}");
+    let map = f.plumb(&["map", bare, "--format", "json"]).json();
+    assert_eq!(map["history"]["commits"], 1, "its history is still read: {}", map["history"]);
+}
+
+#[test]
+fn an_uninitialised_submodule_completes_and_is_reported() {
+    let f = Fixture::new();
+    let repo = f.repo();
+    f.create("src/app.ts", "export const app = 1;\n");
+    f.create(".gitmodules", "[submodule \"shared\"]\n\tpath = libs/shared\n\turl = ../shared.git\n");
+    git(repo, &["init", "-q"]);
+    git(repo, &["add", "-A"]);
+    // A gitlink to a commit this repository does not have, as a fresh clone without
+    // `--recurse-submodules` leaves it: an empty folder.
+    git(repo, &["update-index", "--add", "--cacheinfo", "160000,1111111111111111111111111111111111111111,libs/shared"]);
+    git(repo, &["commit", "-q", "-m", "Add the shared submodule"]);
+    std::fs::create_dir_all(repo.join("libs/shared")).unwrap();
+
+    let html = f.data().join("plan.html");
+    let run = f.plumb_repo("triage", &["--format", "json", "--export", html.to_str().unwrap()]).json();
+    let not_read = run["plan"]["headline"]["not_read"].to_string();
+    assert!(not_read.contains("Submodule libs/shared is not checked out"), "{not_read}");
+    let html = std::fs::read_to_string(html).unwrap();
+    assert!(html.contains("What this analysis could not read") && html.contains("Submodule libs/shared"), "the report says so");
+    let map = f.plumb_repo("map", &["--format", "json"]).json();
+    let history = &map["history"];
+    assert_eq!(history["commits"], 1, "{history}");
+    assert_eq!(history["missing_objects"], 0, "a gitlink is not a missing object: {history}");
+    let said = history["diagnostics"].to_string();
+    assert!(said.contains("submodule libs/shared is not checked out"), "{said}");
+}

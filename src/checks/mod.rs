@@ -123,6 +123,8 @@ fn builtin_detectors() -> Vec<Box<dyn Detector>> {
 pub struct Scanner {
     detectors: Vec<Box<dyn Detector>>,
     stamp: String,
+    /// Time spent in each detector's scan (nanoseconds, summed over threads), for `plumb bench`.
+    scan_nanos: Vec<std::sync::atomic::AtomicU64>,
 }
 
 impl std::fmt::Debug for Scanner {
@@ -142,7 +144,8 @@ impl Scanner {
         let rule_set = rules::RuleSet::compile(catalogue)?;
         let stamp = format!("{}-{}", env!("PLUMB_SCAN_STAMP"), rule_set.stamp());
         detectors.push(Box::new(rule_set));
-        Ok(Scanner { detectors, stamp })
+        let scan_nanos = detectors.iter().map(|_| Default::default()).collect();
+        Ok(Scanner { detectors, stamp, scan_nanos })
     }
 
     pub fn builtin() -> Scanner {
@@ -169,12 +172,27 @@ impl Scanner {
                 scan.insert(TRAITS.to_string(), v);
             }
         }
-        for d in &self.detectors {
-            if let Ok(Some(v)) = std::panic::catch_unwind(AssertUnwindSafe(|| d.scan(&file))) {
+        for (d, nanos) in self.detectors.iter().zip(&self.scan_nanos) {
+            let start = Instant::now();
+            let value = std::panic::catch_unwind(AssertUnwindSafe(|| d.scan(&file)));
+            nanos.fetch_add(start.elapsed().as_nanos() as u64, std::sync::atomic::Ordering::Relaxed);
+            if let Ok(Some(v)) = value {
                 scan.insert(d.name().to_string(), v);
             }
         }
         scan
+    }
+
+    /// Scan time per detector so far (summed over threads), slowest first.
+    pub fn scan_times(&self) -> Vec<(&'static str, std::time::Duration)> {
+        let mut times: Vec<_> = self
+            .detectors
+            .iter()
+            .zip(&self.scan_nanos)
+            .map(|(d, n)| (d.name(), std::time::Duration::from_nanos(n.load(std::sync::atomic::Ordering::Relaxed))))
+            .collect();
+        times.sort_by(|a, b| b.1.cmp(&a.1));
+        times
     }
 }
 
@@ -189,6 +207,9 @@ pub struct CheckReport {
     pub findings: Vec<Finding>,
     pub diagnostics: Vec<Diagnostic>,
     pub elapsed_ms: u64,
+    /// Check time per detector, slowest first (for `plumb bench`).
+    #[serde(skip)]
+    pub detector_times: Vec<(&'static str, std::time::Duration)>,
 }
 
 /// Runs the detectors over a workspace that has been indexed (with this scanner) and,
@@ -234,20 +255,23 @@ pub fn check_repo(
     let wanted = |item: &str| {
         options.items.is_empty() || options.items.iter().any(|i| i.eq_ignore_ascii_case(item))
     };
-    let results: Vec<(&'static str, Result<Vec<Draft>, String>)> = scanner
+    let results: Vec<(&'static str, std::time::Duration, Result<Vec<Draft>, String>)> = scanner
         .detectors()
         .par_iter()
         .filter(|d| d.items().iter().any(|i| wanted(i)) || d.name() == rules::RULES)
         .map(|d| {
             let mut out = Vec::new();
+            let start = Instant::now();
             let r = std::panic::catch_unwind(AssertUnwindSafe(|| d.check(repo, &mut out)));
             progress.advance(1);
-            (d.name(), r.map(|_| out).map_err(|e| panic_message(&e)))
+            (d.name(), start.elapsed(), r.map(|_| out).map_err(|e| panic_message(&e)))
         })
         .collect();
     let mut diagnostics = Vec::new();
     let mut drafts = Vec::new();
-    for (name, r) in results {
+    let mut detector_times: Vec<_> = results.iter().map(|(name, took, _)| (*name, *took)).collect();
+    detector_times.sort_by(|a, b| b.1.cmp(&a.1));
+    for (name, _, r) in results {
         match r {
             Ok(d) => drafts.extend(d),
             Err(message) => diagnostics.push(Diagnostic {
@@ -265,6 +289,7 @@ pub fn check_repo(
         findings,
         diagnostics,
         elapsed_ms: 0,
+        detector_times,
     }
 }
 

@@ -10,7 +10,7 @@
 //!
 //! Node order is the sorted file path order, so every output is deterministic.
 
-mod config;
+pub(crate) mod config;
 mod metrics;
 mod path;
 pub mod resolve;

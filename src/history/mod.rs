@@ -144,7 +144,7 @@ impl Commit {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DiagnosticKind {
     NotARepository,
@@ -155,6 +155,8 @@ pub enum DiagnosticKind {
     MissingObject,
     /// The walk stopped early (an unreadable commit); earlier commits are missing.
     TruncatedHistory,
+    /// A submodule: another repository, whose history is not read (nor its files, unchecked-out).
+    Submodule,
     GitError,
 }
 
@@ -228,7 +230,7 @@ pub fn read_history(
             return Ok(history);
         }
     };
-    history.head_files = head_files(&head, &mut diagnostics);
+    history.head_files = head_files(repo_root, &head, &mut diagnostics);
 
     let shallow = shallow_boundaries(&repo);
     if !shallow.is_empty() {
@@ -304,6 +306,13 @@ fn open(path: &Path) -> Result<Repository, git2::Error> {
     Repository::open_ext(path, git2::RepositoryOpenFlags::NO_SEARCH, &[] as &[&OsStr])
 }
 
+/// A commit message's trailers (`Co-authored-by: …`), as git reads them.
+pub(crate) fn trailers_of(message: &str) -> Vec<Trailer> {
+    git2::message_trailers_strs(message)
+        .map(|t| t.iter().map(|(k, v)| Trailer { key: k.to_string(), value: v.to_string() }).collect())
+        .unwrap_or_default()
+}
+
 fn is_missing(e: &git2::Error) -> bool {
     e.code() == ErrorCode::NotFound || e.class() == ErrorClass::Odb
 }
@@ -312,16 +321,29 @@ fn lossy(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-fn head_files(head: &git2::Commit, diagnostics: &mut Vec<Diagnostic>) -> Vec<String> {
+fn head_files(repo_root: &Path, head: &git2::Commit, diagnostics: &mut Vec<Diagnostic>) -> Vec<String> {
     let mut files = Vec::new();
+    let mut submodules = Vec::new();
     let walked = head.tree().and_then(|tree| {
         tree.walk(TreeWalkMode::PreOrder, |dir, entry| {
-            if entry.kind() == Some(ObjectType::Blob) {
-                files.push(format!("{dir}{}", String::from_utf8_lossy(entry.name_bytes())));
+            let path = format!("{dir}{}", String::from_utf8_lossy(entry.name_bytes()));
+            match entry.kind() {
+                Some(ObjectType::Blob) => files.push(path),
+                Some(ObjectType::Commit) => submodules.push(path),
+                _ => {}
             }
             TreeWalkResult::Ok
         })
     });
+    for path in submodules {
+        let checked_out = std::fs::read_dir(repo_root.join(&path)).is_ok_and(|mut d| d.next().is_some());
+        let message = if checked_out {
+            format!("submodule {path} is another repository: its history is not read")
+        } else {
+            format!("submodule {path} is not checked out (uninitialised): neither its files nor its history were read")
+        };
+        diagnostics.push(Diagnostic::new(DiagnosticKind::Submodule, Some(head.id()), message));
+    }
     if let Err(e) = walked {
         let kind = if is_missing(&e) { DiagnosticKind::MissingObject } else { DiagnosticKind::GitError };
         diagnostics.push(Diagnostic::new(kind, Some(head.id()), format!("HEAD's file list is incomplete: {}", e.message())));
@@ -577,9 +599,7 @@ fn read_commit(
     };
     let author = commit.author();
     let message = lossy(commit.message_bytes());
-    let trailers: Vec<Trailer> = git2::message_trailers_strs(&message)
-        .map(|t| t.iter().map(|(k, v)| Trailer { key: k.to_string(), value: v.to_string() }).collect())
-        .unwrap_or_default();
+    let trailers = trailers_of(&message);
     let author_name = lossy(author.name_bytes());
     let author_email = lossy(author.email_bytes());
     let agent = provenance.classify(&author_name, &author_email, &trailers);
@@ -722,8 +742,13 @@ fn diff_trees(
 
 }
 
-/// Added and removed lines per change, as `git diff --numstat` counts them (binary files
-/// count 0/0). Lines are compared with imara-diff's Myers algorithm, which like git's gives a
+/// Blobs larger than this are counted like binaries (0/0), not diffed, as git does above
+/// `core.bigFileThreshold`: a 200 MB dump's line churn says nothing and a diff costs a lot.
+/// (Asking the pack for sizes first costs a delta-chain walk per blob: a fifth of the run.)
+const MAX_DIFF_BLOB_BYTES: usize = 8 << 20;
+
+/// Added and removed lines per change, as `git diff --numstat` counts them (binary and huge
+/// files count 0/0). Lines are compared with imara-diff's Myers algorithm, which like git's gives a
 /// minimal diff outside pathological inputs, and a minimal diff fixes both counts. (libgit2's
 /// patch API would also look up `.gitattributes` in the work tree for every blob pair.)
 fn line_counts(reader: &mut Reader, changes: &[TreeChange]) -> Result<Vec<LineCounts>, git2::Error> {
@@ -731,8 +756,13 @@ fn line_counts(reader: &mut Reader, changes: &[TreeChange]) -> Result<Vec<LineCo
         .iter()
         .map(|change| match (change.old, change.new) {
             (Some(old), Some(new)) => {
-                let (new, old) = (reader.new_blob(new)?, reader.old_blob(old)?);
-                if is_binary(old.content()) || is_binary(new.content()) {
+                // The new side is read first (it must be anyway): a huge one spares reading the old.
+                let new = reader.new_blob(new)?;
+                if new.size() > MAX_DIFF_BLOB_BYTES {
+                    return Ok(LineCounts::default());
+                }
+                let old = reader.old_blob(old)?;
+                if old.size() > MAX_DIFF_BLOB_BYTES || is_binary(old.content()) || is_binary(new.content()) {
                     return Ok(LineCounts::default());
                 }
                 let input = imara_diff::InternedInput::new(old.content(), new.content());

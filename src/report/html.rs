@@ -182,6 +182,13 @@ pub fn render(plan: &Plan) -> String {
         }
         out.push_str("</table>");
     }
+    if !h.not_read.is_empty() {
+        out.push_str("<h3>What this analysis could not read</h3><ul>");
+        for sentence in &h.not_read {
+            let _ = write!(out, "<li>{}</li>", e(sentence));
+        }
+        out.push_str("</ul>");
+    }
     out.push_str("<h3>Workstreams</h3><table><tr><th>Workstream</th><th>Lines</th><th>Effort</th><th>Before the spike</th></tr>");
     for w in plan.workstreams.iter().filter(|w| w.lines > 0) {
         let _ = write!(out, "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", w.title, w.lines, w.effort.label(), w.before_spike.label());

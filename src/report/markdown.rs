@@ -42,6 +42,13 @@ pub fn render(plan: &Plan) -> String {
         h.accepted,
         h.dismissed
     );
+    if !h.not_read.is_empty() {
+        let _ = writeln!(out, "What this analysis could not read:\n");
+        for sentence in &h.not_read {
+            let _ = writeln!(out, "- {}", escape(sentence));
+        }
+        out.push('\n');
+    }
     for horizon in &plan.horizons {
         let _ = writeln!(out, "## {} ({} lines, {})\n", horizon.title, horizon.lines.len(), horizon.effort.label());
         for l in &horizon.lines {

@@ -6,11 +6,12 @@
 //! - commits are walked oldest first and each distinct tree is read once (unchanged folders
 //!   are skipped by id), so the walk costs one read per tree object, not per commit × file;
 //! - a blob is a candidate at its first path and first commit only (each blob is scanned
-//!   once); lockfiles, vendored, generated and binary-looking paths and blobs over
-//!   `max_blob_bytes` are never read;
+//!   once); lockfiles, vendored, generated and binary-looking paths are never read, blobs
+//!   over `max_blob_bytes` are read but not scanned (asking a pack for a size first walks the
+//!   delta chain: it cost as much as reading);
 //! - candidates are read config-like paths first (`.env`, JSON, YAML, TOML, …), then newest
-//!   first, until `max_total_bytes` or `max_blobs`: on a huge history the recent and the
-//!   likeliest places are covered and the rest is reported as not scanned;
+//!   first, until `max_blobs` are chosen and `max_total_bytes` read: on a huge history the
+//!   recent and the likeliest places are covered and the rest is reported as not scanned;
 //! - a blob is inflated, then rejected unless one Aho-Corasick pass finds a secret hint
 //!   ([`crate::redact::might_contain_secret`]); only then do the patterns run;
 //! - memory holds one set of tree and blob ids seen (about 40 bytes per object) and the
@@ -160,7 +161,6 @@ struct Candidate {
     blob: Oid,
     path: u32,
     commit: u32,
-    size: u64,
     config: bool,
 }
 
@@ -193,7 +193,6 @@ pub(super) fn scan<H: Clone + Send>(
     let mut seen_trees: HashSet<Oid> = HashSet::new();
     let mut seen_blobs: HashSet<Oid> = HashSet::new();
     let mut candidates: Vec<Candidate> = Vec::new();
-    let odb = repo.odb().ok();
     for (order, id) in commits.iter().enumerate() {
         let Ok(commit) = repo.find_commit(*id) else { continue };
         let mut stack = vec![(commit.tree_id(), String::new())];
@@ -219,14 +218,6 @@ pub(super) fn scan<H: Clone + Send>(
                         if !worth_reading(&path) {
                             continue;
                         }
-                        let size = odb
-                            .as_ref()
-                            .and_then(|o| o.read_header(entry.id()).ok())
-                            .map_or(0, |(size, _)| size as u64);
-                        if size > limits.max_blob_bytes {
-                            stats.blobs_too_large += 1;
-                            continue;
-                        }
                         let next = paths.len() as u32;
                         let path_id = *path_ids.entry(path.clone()).or_insert_with(|| {
                             paths.push(path.clone());
@@ -236,7 +227,6 @@ pub(super) fn scan<H: Clone + Send>(
                             blob: entry.id(),
                             path: path_id,
                             commit: order as u32,
-                            size,
                             config: is_config_like(&path),
                         });
                     }
@@ -249,19 +239,11 @@ pub(super) fn scan<H: Clone + Send>(
     drop(seen_blobs);
 
     candidates.sort_by_key(|c| (!c.config, std::cmp::Reverse(c.commit), c.path));
-    let mut budget = 0u64;
-    let mut chosen = 0;
-    for c in &candidates {
-        if chosen >= limits.max_blobs || budget + c.size > limits.max_total_bytes {
-            break;
-        }
-        budget += c.size;
-        chosen += 1;
-    }
+    let chosen = candidates.len().min(limits.max_blobs);
     stats.blobs_not_scanned = candidates.len() - chosen;
     candidates.truncate(chosen);
 
-    let found = read_blobs(root, &candidates, &paths, assess, &mut stats);
+    let found = read_blobs(root, &candidates, &paths, limits, assess, &mut stats);
     let head = head_blobs(&repo);
     let mut by_key: HashMap<String, Vec<Sighting<H>>> = HashMap::new();
     let mut infos: HashMap<u32, CommitInfo> = HashMap::new();
@@ -330,10 +312,13 @@ fn read_blobs<H: Clone + Send>(
     root: &Path,
     candidates: &[Candidate],
     paths: &[String],
+    limits: &Limits,
     assess: &Assess<H>,
     stats: &mut Stats,
 ) -> Vec<Read<H>> {
     let next = AtomicUsize::new(0);
+    let too_large = AtomicUsize::new(0);
+    let read_bytes = std::sync::atomic::AtomicU64::new(0);
     let out: Mutex<Vec<Read<H>>> = Mutex::new(Vec::new());
     let scanned = AtomicUsize::new(0);
     let bytes = AtomicUsize::new(0);
@@ -344,9 +329,17 @@ fn read_blobs<H: Clone + Send>(
                 let Ok(repo) = open(root) else { return };
                 let mut local = Vec::new();
                 loop {
+                    if read_bytes.load(Ordering::Relaxed) >= limits.max_total_bytes {
+                        break;
+                    }
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(c) = candidates.get(i) else { break };
                     let Ok(blob) = repo.find_blob(c.blob) else { continue };
+                    read_bytes.fetch_add(blob.size() as u64, Ordering::Relaxed);
+                    if blob.size() as u64 > limits.max_blob_bytes {
+                        too_large.fetch_add(1, Ordering::Relaxed);
+                        continue;
+                    }
                     let content = blob.content();
                     scanned.fetch_add(1, Ordering::Relaxed);
                     bytes.fetch_add(content.len(), Ordering::Relaxed);
@@ -375,6 +368,9 @@ fn read_blobs<H: Clone + Send>(
             });
         }
     });
+    // Candidates never taken because the byte budget ran out.
+    stats.blobs_not_scanned += candidates.len().saturating_sub(next.into_inner());
+    stats.blobs_too_large = too_large.into_inner();
     stats.blobs_scanned = scanned.into_inner();
     stats.bytes_scanned = bytes.into_inner() as u64;
     let mut out = out.into_inner().unwrap_or_else(|e| e.into_inner());

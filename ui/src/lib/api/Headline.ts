@@ -5,4 +5,8 @@ export type Headline = { files: number, loc: number,
 /**
  * Lines of code per language, largest first.
  */
-languages: Array<[string, number]>, commits: number, agent_commit_share: number, agent_file_share: number, hotspots: Array<Hotspot>, load_bearing: number, cosmetic: number, dismissed: number, accepted: number, resolved: number, new: number, not_applicable_items: number, };
+languages: Array<[string, number]>, commits: number, agent_commit_share: number, agent_file_share: number, hotspots: Array<Hotspot>, load_bearing: number, cosmetic: number, dismissed: number, accepted: number, resolved: number, new: number, not_applicable_items: number, 
+/**
+ * What the analysis could not read, one sentence each (empty when it read everything).
+ */
+not_read: Array<string>, };
