@@ -124,6 +124,8 @@ struct Generator<'r> {
     next_line_id: u32,
     readme: Oid,
     time: i64,
+    /// Objects written since the last flush: exactly what the next packfile must hold.
+    created: Vec<Oid>,
 }
 
 impl<'r> Generator<'r> {
@@ -139,6 +141,7 @@ impl<'r> Generator<'r> {
                 File { module, name: format!("{}{suffix}.{ext}", FILE_NAMES[local % FILE_NAMES.len()]), lines: Vec::new(), blob: None }
             })
             .collect();
+        let readme = repo.blob(b"# Acme app\n\nGenerated for benchmarks.\n")?;
         Ok(Generator {
             repo,
             rng: Rng::new(seed),
@@ -150,8 +153,9 @@ impl<'r> Generator<'r> {
             present: 0,
             next_new: 0,
             next_line_id: 0,
-            readme: repo.blob(b"# Acme app\n\nGenerated for benchmarks.\n")?,
+            readme,
             time: START_TIME,
+            created: vec![readme],
         })
     }
 
@@ -252,7 +256,9 @@ impl<'r> Generator<'r> {
         let mut modules: Vec<usize> = Vec::new();
         for &i in &touched {
             if !self.files[i].lines.is_empty() {
-                self.files[i].blob = Some(self.repo.blob(self.files[i].render().as_bytes())?);
+                let blob = self.repo.blob(self.files[i].render().as_bytes())?;
+                self.created.push(blob);
+                self.files[i].blob = Some(blob);
             }
             if !modules.contains(&self.files[i].module) {
                 modules.push(self.files[i].module);
@@ -274,7 +280,7 @@ impl<'r> Generator<'r> {
                     builder.insert(&self.files[i].name, blob, 0o100644)?;
                 }
             }
-            self.module_trees[m] = if builder.is_empty() { None } else { Some(builder.write()?) };
+            self.module_trees[m] = if builder.is_empty() { None } else { Some(self.made(builder.write()?)) };
         }
         // Above GROUP_MODULES modules they sit in group folders (`src/g7/orders12/`): a folder of
         // 2,000 entries rewritten on every commit made large histories slow and huge.
@@ -285,7 +291,7 @@ impl<'r> Generator<'r> {
                     src.insert(self.module_name(m), *tree, 0o040000)?;
                 }
             }
-            src.write()?
+            self.made(src.write()?)
         } else {
             let mut groups: Vec<usize> = touched_modules.iter().map(|m| m / GROUP_MODULES).collect();
             groups.sort_unstable();
@@ -299,7 +305,7 @@ impl<'r> Generator<'r> {
                     }
                 }
                 self.group_trees.resize(self.module_trees.len().div_ceil(GROUP_MODULES), None);
-                self.group_trees[g] = if group.is_empty() { None } else { Some(group.write()?) };
+                self.group_trees[g] = if group.is_empty() { None } else { Some(self.made(group.write()?)) };
             }
             let mut src = self.repo.treebuilder(None)?;
             for (g, tree) in self.group_trees.iter().enumerate() {
@@ -307,12 +313,18 @@ impl<'r> Generator<'r> {
                     src.insert(format!("g{g}"), *tree, 0o040000)?;
                 }
             }
-            src.write()?
+            self.made(src.write()?)
         };
         let mut root = self.repo.treebuilder(None)?;
         root.insert("README.md", self.readme, 0o100644)?;
         root.insert("src", src, 0o040000)?;
-        root.write()
+        let root = root.write()?;
+        Ok(self.made(root))
+    }
+
+    fn made(&mut self, id: Oid) -> Oid {
+        self.created.push(id);
+        id
     }
 
     fn pick_author(&mut self, progress: f64) -> &'static Person {
@@ -333,7 +345,8 @@ impl<'r> Generator<'r> {
         let tree = self.repo.find_tree(tree)?;
         let parents: Vec<git2::Commit> = parents.iter().map(|p| self.repo.find_commit(*p)).collect::<Result<_, _>>()?;
         let parent_refs: Vec<&git2::Commit> = parents.iter().collect();
-        self.repo.commit(None, &sig, &sig, message, &tree, &parent_refs)
+        let id = self.repo.commit(None, &sig, &sig, message, &tree, &parent_refs)?;
+        Ok(self.made(id))
     }
 
     /// One ordinary commit on top of `parent`.
@@ -355,9 +368,16 @@ impl<'r> Generator<'r> {
 /// bounded on 50,000-commit histories).
 const FLUSH_COMMITS: usize = 5_000;
 
-fn flush(repo: &Repository, odb: &git2::Odb, mempack: &git2::Mempack) -> Result<(), git2::Error> {
+/// Writes the objects created since the last flush as one packfile and empties the mempack.
+/// (`Mempack::dump` would walk every commit's whole tree: quadratic on a 100,000-file tree.)
+fn flush(repo: &Repository, odb: &git2::Odb, mempack: &git2::Mempack, created: &mut Vec<Oid>) -> Result<(), git2::Error> {
+    let mut builder = repo.packbuilder()?;
+    for id in created.drain(..) {
+        builder.insert_object(id, None)?;
+    }
     let mut pack = git2::Buf::new();
-    mempack.dump(repo, &mut pack)?;
+    builder.write_buf(&mut pack)?;
+    drop(builder);
     let mut writer = odb.packwriter()?;
     writer.write_all(&pack).map_err(|e| git2::Error::from_str(&e.to_string()))?;
     writer.commit()?;
@@ -399,10 +419,10 @@ pub fn generate_history_repo(dest: &Path, commits: usize, files: usize, seed: u6
         }
         made += 1;
         if made % FLUSH_COMMITS == 0 {
-            flush(&repo, &odb, &mempack)?;
+            flush(&repo, &odb, &mempack, &mut generator.created)?;
         }
     }
-    flush(&repo, &odb, &mempack)?;
+    flush(&repo, &odb, &mempack, &mut generator.created)?;
 
     let files_at_head = generator.files.iter().filter(|f| f.blob.is_some()).count();
     let head_text = match head {
