@@ -3,6 +3,9 @@
 # $SCALE_REPO), then runs the full triage on it with a fresh workspace and reports the time and
 # peak memory. Fails when the peak RSS exceeds $MAX_RSS_MB (default 4096).
 #   scripts/scale.sh            FILES=100000 COMMITS=50000 by default
+#   SCALE_UI=1 scripts/scale.sh  then opens the analysed repository in the desktop app (Xvfb,
+#                               WebDriver) and times Overview, Map, Findings and Plan, with
+#                               screenshots in target/scale-ui/
 set -euo pipefail
 cd "$(dirname "$0")/.."
 files="${FILES:-100000}"
@@ -27,3 +30,17 @@ print(f"scale: {index['files']} files ({index['parsed']} parsed), {plan['headlin
 PY
 echo "scale: triage took ${seconds} s, peak RSS $((peak_kb / 1024)) MB (bound ${max_rss_mb} MB)"
 [ "$((peak_kb / 1024))" -le "$max_rss_mb" ] || { echo "scale: peak RSS over the bound" >&2; exit 1; }
+if [ "${SCALE_UI:-0}" = 1 ]; then
+  export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+  npm run build:ui >/dev/null
+  cargo build --locked -p plumb-desktop
+  mkdir -p target/scale-ui
+  if [ -z "${DISPLAY:-}" ]; then
+    Xvfb :97 -screen 0 1400x900x24 >/dev/null 2>&1 &
+    xvfb_pid=$!
+    trap 'rm -rf "$data"; kill "$xvfb_pid" 2>/dev/null || true' EXIT
+    export DISPLAY=:97
+    sleep 1
+  fi
+  node ui/e2e/scale.e2e.mjs "$PWD/target/debug/plumb-desktop" "$repo" "$data/ws" "$PWD/target/scale-ui"
+fi
