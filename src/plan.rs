@@ -107,7 +107,9 @@ impl DayRange {
     pub fn label(self) -> String {
         let n = |d: f64| if d == 0.5 { "½".to_string() } else if d.fract() == 0.0 { format!("{d:.0}") } else { format!("{d:.1}") };
         let unit = if self.high <= 1.0 { "day" } else { "days" };
-        if self.low == self.high {
+        if self.high == 0.0 {
+            "no work".to_string()
+        } else if self.low == self.high {
             format!("{} {unit}", n(self.low))
         } else {
             format!("{}–{} {unit}", n(self.low), n(self.high))

@@ -170,7 +170,11 @@ pub fn render(plan: &Plan) -> String {
         h.load_bearing,
         plan.horizons[2].lines.len()
     );
-    out.push_str("<h3>Top risks</h3><ol>");
+    out.push_str("<h3>Top risks</h3>");
+    if plan.top_risks(1).is_empty() {
+        out.push_str("<p>Nothing must change before the next traffic spike: the open findings are planned for this quarter or can ride.</p>");
+    }
+    out.push_str("<ol>");
     for l in plan.top_risks(5) {
         let _ = write!(out, "<li><b>{}</b> — {} <span class=\"muted\">(<code>{}</code>)</span></li>", e(&l.title), e(&l.class_reason), place(&l.path, l.line));
     }
