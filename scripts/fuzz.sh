@@ -24,7 +24,7 @@ failed=()
 for target in "${targets[@]}"; do
   mkdir -p "fuzz/corpus/$target" "fuzz/seeds/$target"
   echo "== fuzz $target for ${seconds}s"
-  if ! cargo +nightly fuzz run "$target" "fuzz/corpus/$target" "fuzz/seeds/$target" "$project_seeds/$target" -- \
+  if ! cargo +nightly fuzz run ${FUZZ_BUILD_FLAGS:-} "$target" "fuzz/corpus/$target" "fuzz/seeds/$target" "$project_seeds/$target" -- \
       -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1; then
     failed+=("$target")
   fi
