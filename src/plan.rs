@@ -385,7 +385,7 @@ impl Facts {
 }
 
 /// Files the analysis could not read, by reason, with a few examples. Exclusions by design
-/// (vendored, generated, lockfiles, minified, binaries) are not gaps and are not listed.
+/// (vendored, generated, lockfiles, minified, binaries, symlinks) are not gaps and are not listed.
 fn unread_files(unread: &BTreeMap<SkipReason, Vec<String>>) -> Vec<String> {
     unread
         .iter()
@@ -397,7 +397,6 @@ fn unread_files(unread: &BTreeMap<SkipReason, Vec<String>>) -> Vec<String> {
                 SkipReason::Unreadable => format!("{} could not be opened", files(n)),
                 SkipReason::InvalidUtf8 => format!("{} not UTF-8 text", files(n)),
                 SkipReason::NonUtf8Path => format!("{} with names that are not UTF-8", files(n)),
-                SkipReason::Symlink => format!("{} not followed", if n == 1 { "1 symbolic link".to_string() } else { format!("{n} symbolic links") }),
                 _ => return None,
             };
             let shown: Vec<&str> = paths.iter().take(3).map(String::as_str).collect();
@@ -414,13 +413,18 @@ fn files(n: usize) -> String {
 /// History gaps, one sentence per kind (a partial clone can miss thousands of objects).
 fn unread_history(diagnostics: &[crate::history::Diagnostic]) -> Vec<String> {
     use crate::history::DiagnosticKind as Kind;
+    let mut count: HashMap<Kind, usize> = HashMap::new();
+    for d in diagnostics {
+        *count.entry(d.kind).or_default() += 1;
+    }
     let mut out = Vec::new();
     let mut seen = HashSet::new();
     for d in diagnostics {
+        // One sentence per kind, except submodules: each names its own folder.
         if d.kind != Kind::Submodule && !seen.insert(d.kind) {
             continue;
         }
-        let n = diagnostics.iter().filter(|x| x.kind == d.kind).count();
+        let n = count[&d.kind];
         out.push(match d.kind {
             Kind::MissingObject => format!("History: {n} commits could not be fully read (objects missing, as in a partial or pruned clone); their changes are not counted."),
             Kind::ShallowHistory => "History: a shallow clone, so commits before its boundary are not counted.".into(),
@@ -428,7 +432,7 @@ fn unread_history(diagnostics: &[crate::history::Diagnostic]) -> Vec<String> {
             Kind::NotARepository => "History: the folder is not a git repository, so there is no history, coupling or provenance.".into(),
             Kind::EmptyRepository => "History: the repository has no commits yet.".into(),
             Kind::UntrustedOwner | Kind::GitError => format!("History could not be read: {}.", d.message.trim_end_matches('.')),
-            Kind::Submodule => format!("{}{}.", d.message[..1].to_uppercase(), &d.message[1..]),
+            Kind::Submodule => format!("History: {}.", d.message),
         });
     }
     out

@@ -307,9 +307,9 @@ fn an_uninitialised_submodule_completes_and_is_reported() {
     let html = f.data().join("plan.html");
     let run = f.plumb_repo("triage", &["--format", "json", "--export", html.to_str().unwrap()]).json();
     let not_read = run["plan"]["headline"]["not_read"].to_string();
-    assert!(not_read.contains("Submodule libs/shared is not checked out"), "{not_read}");
+    assert!(not_read.contains("History: submodule libs/shared is not checked out"), "{not_read}");
     let html = std::fs::read_to_string(html).unwrap();
-    assert!(html.contains("What this analysis could not read") && html.contains("Submodule libs/shared"), "the report says so");
+    assert!(html.contains("What this analysis could not read") && html.contains("submodule libs/shared is not checked out"), "the report says so");
     let map = f.plumb_repo("map", &["--format", "json"]).json();
     let history = &map["history"];
     assert_eq!(history["commits"], 1, "{history}");

@@ -203,7 +203,7 @@ pub fn render(plan: &Plan) -> String {
         if horizon.lines.is_empty() {
             out.push_str("<p class=\"muted\">Nothing here.</p>");
         }
-        if horizon.horizon == crate::plan::Horizon::BeforeSpike {
+        if horizon.horizon == crate::plan::Horizon::BeforeSpike && !horizon.lines.is_empty() {
             out.push_str("<p>Each line shows the factors of its priority: impact × (1 + exposure + likelihood) × confidence ÷ effort. Tests and observability around a module come before the change to it.</p>");
             for l in &horizon.lines {
                 line_html(&mut out, l);

@@ -5,10 +5,9 @@
 //
 // Usage: node desktop.e2e.mjs <app binary> <repository> <data dir> <out dir>
 
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { remote } from 'webdriverio';
+import { go as goTo, launch } from './app.mjs';
 
 const [app, repository, dataDir, outDir] = process.argv.slice(2);
 if (!app || !repository || !dataDir || !outDir) {
@@ -35,35 +34,16 @@ function expect(condition, message) {
   if (!condition) throw new Error(message);
 }
 
-const driver = spawn('tauri-driver', ['--port', '4444', '--native-driver', '/usr/bin/WebKitWebDriver'], {
-  env: { ...process.env, PLUMB_DATA_DIR: dataDir },
-  stdio: ['ignore', 'inherit', 'inherit'],
-});
-await new Promise((resolve) => setTimeout(resolve, 1500));
-
 let browser;
+let driver;
 let failed = false;
 try {
-  browser = await remote({
-    hostname: '127.0.0.1',
-    port: 4444,
-    logLevel: 'warn',
-    capabilities: {
-      browserName: 'wry',
-      // WebKitWebDriver speaks classic WebDriver only (no BiDi websocket).
-      'wdio:enforceWebDriverClassic': true,
-      'tauri:options': { application: app, args: [repository] },
-    },
-  });
-  await browser.setWindowSize(1360, 860).catch(() => {});
+  ({ browser, driver } = await launch({ app, repository, dataDir }));
   // Exports (the PDF above all) take a few seconds in a debug build.
   await browser.setTimeout({ script: 180_000 });
 
   const shoot = (name) => browser.saveScreenshot(join(outDir, `${name}.png`));
-  const go = async (label) => {
-    const button = await browser.$(`//nav//button[span[normalize-space()='${label}']]`);
-    await button.click();
-  };
+  const go = (label) => goTo(browser, label);
 
   await step('the app opens the repository from its command line and analyses it', async () => {
     const indexing = await browser.$('[aria-busy="true"]');
@@ -177,7 +157,7 @@ try {
   failed = true;
 } finally {
   if (browser) await browser.deleteSession().catch(() => {});
-  driver.kill();
+  driver?.kill();
 }
 
 writeFileSync(join(outDir, 'results.json'), JSON.stringify(results, null, 2));
