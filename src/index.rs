@@ -154,6 +154,11 @@ pub fn index(ws: &Workspace, options: &IndexOptions, progress: &dyn Progress, no
         .build()
         .map_err(|e| IndexError::Threads(e.to_string()))?;
 
+    let mut new_langs: Vec<Lang> = walked.files.iter().filter(|f| !known.contains_key(&f.path)).map(|f| f.lang).collect();
+    new_langs.sort_by_key(|l| l.name());
+    new_langs.dedup();
+    pool.install(|| Lang::compile_queries(&new_langs, options.scanner.is_some()));
+
     progress.start(Stage::Parse, walked.files.len() as u64);
     let (mut reparsed, mut unchanged) = (0u64, 0u64);
     // On a rebuild, files read this run go straight to the search index; only the unchanged

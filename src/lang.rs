@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::{Mutex, OnceLock};
+use std::sync::{OnceLock, RwLock};
 
 use include_dir::{include_dir, Dir};
 use tree_sitter::{Language, Query};
@@ -152,19 +152,40 @@ impl Lang {
         })
     }
 
-    /// The compiled extraction query, built once per process (a test compiles them all).
+    /// The compiled extraction query, built once per process and language (a test compiles
+    /// them all).
     pub fn facts_query(self) -> Option<&'static Query> {
-        static CACHE: OnceLock<Vec<(Lang, Query)>> = OnceLock::new();
-        let all = CACHE.get_or_init(|| {
-            Lang::PARSED
-                .iter()
-                .map(|&lang| match compile_facts_query(lang) {
-                    Ok(q) => (lang, q),
-                    Err(e) => panic!("built-in queries of {} do not compile: {e}", lang.name()),
-                })
-                .collect()
+        static CELLS: [OnceLock<Query>; Lang::PARSED.len()] = [const { OnceLock::new() }; Lang::PARSED.len()];
+        let cell = &CELLS[self.parsed_index()?];
+        Some(cell.get_or_init(|| {
+            compile_facts_query(self).unwrap_or_else(|e| panic!("built-in queries of {} do not compile: {e}", self.name()))
+        }))
+    }
+
+    /// Position in [`Lang::PARSED`]: one slot per parsed language in the query caches.
+    fn parsed_index(self) -> Option<usize> {
+        Lang::PARSED.iter().position(|&l| l == self)
+    }
+
+    /// Compiles, in parallel, the queries the languages of a run will need. A large query
+    /// takes tree-sitter 0.1–0.2 s to compile; compiled on first use instead, the languages
+    /// would compile one after the other while the other workers wait.
+    pub fn compile_queries(langs: &[Lang], with_checks: bool) {
+        use rayon::prelude::*;
+        let mut jobs: Vec<(Lang, bool)> = Vec::new();
+        for &lang in langs.iter().filter(|l| l.is_parsed()) {
+            jobs.push((lang, false));
+            if with_checks {
+                jobs.push((lang, true));
+            }
+        }
+        jobs.par_iter().for_each(|&(lang, checks)| {
+            if checks {
+                lang.check_query_set();
+            } else {
+                lang.facts_query();
+            }
         });
-        all.iter().find(|(l, _)| *l == self).map(|(_, q)| q)
     }
 }
 
@@ -200,9 +221,14 @@ impl Lang {
     /// The compiled check query `name`, or `None` when the language has none by that name.
     /// Compiled once per process; a test compiles every built-in check query.
     pub fn check_query(self, name: &str) -> Option<&'static Query> {
-        static CACHE: OnceLock<Mutex<HashMap<(Lang, String), Option<&'static Query>>>> = OnceLock::new();
-        let mut cache = CACHE.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner());
-        *cache.entry((self, name.to_string())).or_insert_with(|| {
+        // Looked up per node by some detectors: a shared read without allocating on a hit.
+        static CACHE: OnceLock<RwLock<HashMap<Lang, HashMap<String, Option<&'static Query>>>>> = OnceLock::new();
+        let cache = CACHE.get_or_init(Default::default);
+        if let Some(hit) = cache.read().unwrap_or_else(|e| e.into_inner()).get(&self).and_then(|m| m.get(name)) {
+            return *hit;
+        }
+        let mut cache = cache.write().unwrap_or_else(|e| e.into_inner());
+        *cache.entry(self).or_default().entry(name.to_string()).or_insert_with(|| {
             let (path, source) = self.check_query_source(name)?;
             let grammar = self.grammar()?;
             match Query::new(&grammar, source) {
@@ -245,9 +271,10 @@ impl Lang {
 
     /// All check queries of this language in one compiled query; compiled once per process.
     pub fn check_query_set(self) -> Option<&'static CheckQuerySet> {
-        static CACHE: OnceLock<Mutex<HashMap<Lang, Option<&'static CheckQuerySet>>>> = OnceLock::new();
-        let mut cache = CACHE.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner());
-        *cache.entry(self).or_insert_with(|| {
+        static CELLS: [OnceLock<Option<CheckQuerySet>>; Lang::PARSED.len()] =
+            [const { OnceLock::new() }; Lang::PARSED.len()];
+        let cell = &CELLS[self.parsed_index()?];
+        cell.get_or_init(|| {
             let grammar = self.grammar()?;
             let (mut source, mut starts, mut names) = (String::new(), Vec::new(), Vec::new());
             for name in self.check_query_names() {
@@ -266,8 +293,9 @@ impl Lang {
                 let local = owner.iter().rev().take_while(|(f, _)| *f == file).count();
                 owner.push((file, local));
             }
-            Some(&*Box::leak(Box::new(CheckQuerySet { query, owner, names })))
+            Some(CheckQuerySet { query, owner, names })
         })
+        .as_ref()
     }
 }
 

@@ -688,13 +688,13 @@ fn scan_ecmascript(file: &SourceFile) -> ErrScan {
     let scoped = if file.text.contains(".from(") || file.text.contains("useMutation") {
         file.matches("err_scopes")
     } else {
-        Vec::new()
+        &[]
     };
     let scopes: Vec<Node> = scoped.iter().filter_map(|m| m.get("scope")).collect();
     let try_bodies: Vec<Node> = sites.iter().filter_map(|m| m.get("try.body")).collect();
 
     // Async functions and whether their bodies write.
-    for m in &sites {
+    for m in sites {
         if let (Some(name), Some(body)) = (m.get("async.name"), m.get("async.body")) {
             let writes = file.matches_in("err_effects", body).iter().any(|e| {
                 e.get("call").is_some_and(|c| {
@@ -710,7 +710,7 @@ fn scan_ecmascript(file: &SourceFile) -> ErrScan {
         }
     }
 
-    for m in &sites {
+    for m in sites {
         if let (Some(catch), Some(body), Some(try_body)) =
             (m.get("catch"), m.get("catch.body"), m.get("try.body"))
         {
@@ -1025,7 +1025,7 @@ fn react_query(file: &SourceFile, scan: &mut ErrScan, scopes: &[super::source::C
         .iter()
         .filter_map(|m| Some((m.get("mutation.bound")?.start_byte(), file.text_of(m.get("mutation.var")?).to_string())))
         .collect();
-    for m in &query {
+    for m in query {
         if let (Some(call), Some(options)) = (m.get("mutation"), m.get("mutation.options")) {
             let (line, _) = file.lines(call);
             let holder = bound
@@ -1094,12 +1094,12 @@ fn react_query(file: &SourceFile, scan: &mut ErrScan, scopes: &[super::source::C
 fn scan_python(file: &SourceFile) -> ErrScan {
     let mut scan = ErrScan::default();
     let sites = file.matches("err_sites");
-    for m in &sites {
+    for m in sites {
         if let (Some(name), Some(_)) = (m.get("async.name"), m.get("async.body")) {
             scan.async_fns.insert(file.text_of(name).to_string(), false);
         }
     }
-    for m in &sites {
+    for m in sites {
         if let (Some(body), Some(clause), Some(block)) =
             (m.get("try.body"), m.get("catch"), m.get("catch.body"))
         {

@@ -239,7 +239,7 @@ fn scan_tests(file: &SourceFile, scan: &mut OpsScan) {
     };
     static RETURNS: OnceLock<Regex> = OnceLock::new();
     let returns = RETURNS.get_or_init(|| Regex::new(r"\breturn\s+[^\sN]").unwrap());
-    for m in &matches {
+    for m in matches {
         if let (Some(call), Some(runner), Some(modifier)) =
             (m.get("marked"), m.get("marked.runner"), m.get("marked.modifier"))
         {

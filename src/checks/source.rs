@@ -104,12 +104,13 @@ impl<'a> SourceFile<'a> {
 
     /// Every match of the check query `name` (`queries/<lang>/checks/<name>.scm`) over the whole
     /// tree; empty when the file is not parsed or its language has no such query.
-    pub fn matches(&self, name: &str) -> Vec<Captures<'a>> {
-        let Some(set) = self.queries else { return Vec::new() };
-        match set.names.iter().position(|n| n == name) {
-            Some(id) => self.whole_file.get(id).cloned().unwrap_or_default(),
-            None => Vec::new(),
-        }
+    pub fn matches(&self, name: &str) -> &[Captures<'a>] {
+        let Some(set) = self.queries else { return &[] };
+        set.names
+            .iter()
+            .position(|n| n == name)
+            .and_then(|id| self.whole_file.get(id))
+            .map_or(&[], Vec::as_slice)
     }
 
     /// Every match of the check query `name` inside `node`.
@@ -152,36 +153,27 @@ fn whole_file_matches<'a>(set: &'static CheckQuerySet, tree: &'a Tree, text: &st
 
 /// Test files and folders by the conventions of the common stacks.
 pub fn is_test_path(path: &str) -> bool {
-    let lower = path.to_ascii_lowercase();
-    let name = lower.rsplit('/').next().unwrap_or(&lower);
-    let in_folder =
-        |f: &str| lower.starts_with(&format!("{f}/")) || lower.contains(&format!("/{f}/"));
-    [
-        "__tests__",
-        "__mocks__",
-        "test",
-        "tests",
-        "spec",
-        "specs",
-        "e2e",
-        "cypress",
-        "playwright",
-        "fixtures",
-        "__fixtures__",
-        "testdata",
-        "mocks",
-        "stories",
-    ]
-    .iter()
-    .any(|f| in_folder(f))
-        || name.contains(".test.")
-        || name.contains(".spec.")
-        || name.contains(".stories.")
-        || name.starts_with("test_")
-        || name.ends_with("_test.py")
-        || name.ends_with("_test.go")
-        || name.ends_with("_spec.rb")
-        || name == "conftest.py"
+    const FOLDERS: [&str; 14] = [
+        "__tests__", "__mocks__", "test", "tests", "spec", "specs", "e2e", "cypress",
+        "playwright", "fixtures", "__fixtures__", "testdata", "mocks", "stories",
+    ];
+    let (folders, name) = path.rsplit_once('/').unwrap_or(("", path));
+    // Called for every file by most detectors: compared in place, without lowercased copies.
+    folders.split('/').any(|f| FOLDERS.iter().any(|t| f.eq_ignore_ascii_case(t)))
+        || contains_ignore_case(name, ".test.")
+        || contains_ignore_case(name, ".spec.")
+        || contains_ignore_case(name, ".stories.")
+        || name.get(..5).is_some_and(|p| p.eq_ignore_ascii_case("test_"))
+        || ["_test.py", "_test.go", "_spec.rb"].iter().any(|s| ends_with_ignore_case(name, s))
+        || name.eq_ignore_ascii_case("conftest.py")
+}
+
+fn contains_ignore_case(haystack: &str, needle: &str) -> bool {
+    haystack.as_bytes().windows(needle.len()).any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+}
+
+fn ends_with_ignore_case(s: &str, suffix: &str) -> bool {
+    s.len() >= suffix.len() && s.as_bytes()[s.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
 }
 
 #[cfg(test)]

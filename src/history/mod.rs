@@ -250,13 +250,7 @@ pub fn read_history(
             format!("shallow clone: history stops at {} grafted commit(s)", shallow.len()),
         ));
     }
-    // Process-wide libgit2 settings, chosen for reading a whole history once:
-    // - no re-hash of every object read (a sixth of the run; it guards against disk
-    //   corruption, not against the repository);
-    // - no object cache: each object is read about once, the readers keep what the next
-    //   commit needs, and the cache would grow to 256 MB per thread.
-    git2::opts::strict_hash_verification(false);
-    git2::opts::enable_caching(false);
+    read_each_object_once();
     // Line counts are taken in the same pass, for commits at or after a provisional window
     // start from HEAD's time. The newest commit is HEAD unless clocks were skewed, and then it
     // is newer, so the true window can only start later: counts are dropped, never missing.
@@ -802,3 +796,13 @@ fn text_lines(content: &[u8]) -> u32 {
 
 #[cfg(test)]
 mod tests;
+
+/// Process-wide libgit2 settings for reading a whole history once:
+/// - no re-hash of every object read (a sixth of the run; it guards against disk corruption,
+///   not against the repository);
+/// - no object cache: each object is read about once, readers keep what they need next, and
+///   the cache would grow to 256 MB per thread. (The packs' delta-base cache stays.)
+pub(crate) fn read_each_object_once() {
+    git2::opts::strict_hash_verification(false);
+    git2::opts::enable_caching(false);
+}

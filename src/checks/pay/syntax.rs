@@ -130,9 +130,7 @@ impl<'t> Syntax<'t> {
         let mut params: Vec<Span> = Vec::new();
         let mut handler_nodes: Vec<(Node<'t>, String, Option<String>, Option<&'t str>, bool)> =
             Vec::new();
-        let mut matches = file.matches("pay");
-        matches.extend(file.matches("pay_jsx"));
-        for m in &matches {
+        for m in file.matches("pay").iter().chain(file.matches("pay_jsx")) {
             if let (Some(call), Some(callee), Some(args)) =
                 (m.get("call"), m.get("callee"), m.get("args"))
             {
