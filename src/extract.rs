@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};
 
 use streaming_iterator::StreamingIterator;
-use tree_sitter::{Node, ParseOptions, Parser, QueryCursor, Tree};
+use tree_sitter::{Node, ParseOptions, Parser, QueryCursor, QueryMatch, Tree};
 
 use crate::lang::Lang;
 use crate::model::{DefKind, Definition, FileFacts, Import, ImportKind};
@@ -60,25 +60,34 @@ pub fn extract(lang: Lang, source: &str) -> Result<FileFacts, ExtractError> {
 
 /// Reads a parsed tree's facts through the language's queries.
 pub fn facts(lang: Lang, source: &str, tree: &Tree) -> FileFacts {
-    let root = tree.root_node();
-    let bytes = source.as_bytes();
     let query = lang.facts_query().expect("parsed language has queries");
-    let names = query.capture_names();
-
-    let mut imports = Vec::new();
-    let mut comments: Vec<(usize, usize)> = Vec::new();
-    let mut jsx: Vec<(usize, usize)> = Vec::new();
-    let mut exported_nodes: HashSet<usize> = HashSet::new();
-    let mut exported_names: HashSet<String> = HashSet::new();
-    // Definition node id -> (kind, name node, node); the most specific kind wins.
-    let mut defs: HashMap<usize, (DefKind, Node, Node)> = HashMap::new();
-
-    let mut scopes: Vec<(usize, usize)> = Vec::new();
-    let mut branches: Vec<usize> = Vec::new();
-
+    let mut facts = FactsCollector::default();
     let mut cursor = QueryCursor::new();
-    let mut matches = cursor.matches(query, root, bytes);
+    let mut matches = cursor.matches(query, tree.root_node(), source.as_bytes());
     while let Some(m) = matches.next() {
+        facts.add(query.capture_names(), m, source.as_bytes());
+    }
+    facts.finish(source)
+}
+
+/// Gathers a file's facts from the matches of the extraction query's patterns, wherever the
+/// matches come from: its own cursor pass, or the one pass the checks share with it.
+#[derive(Default)]
+pub struct FactsCollector<'t> {
+    imports: Vec<Import>,
+    comments: Vec<(usize, usize)>,
+    jsx: Vec<(usize, usize)>,
+    exported_nodes: HashSet<usize>,
+    exported_names: HashSet<String>,
+    /// Definition node id -> (kind, name node, node); the most specific kind wins.
+    defs: HashMap<usize, (DefKind, Node<'t>, Node<'t>)>,
+    scopes: Vec<(usize, usize)>,
+    branches: Vec<usize>,
+}
+
+impl<'t> FactsCollector<'t> {
+    /// One match of a facts pattern; `names` are the capture names of the query it came from.
+    pub fn add(&mut self, names: &[&str], m: &QueryMatch<'_, 't>, bytes: &[u8]) {
         let mut def: Option<(DefKind, Node)> = None;
         let mut name: Option<Node> = None;
         for cap in m.captures {
@@ -86,22 +95,22 @@ pub fn facts(lang: Lang, source: &str, tree: &Tree) -> FileFacts {
             match names[cap.index as usize] {
                 "name" => name = Some(node),
                 "exported" => {
-                    exported_nodes.insert(node.id());
+                    self.exported_nodes.insert(node.id());
                 }
                 "export.name" => {
-                    exported_names.insert(text(node, bytes).to_string());
+                    self.exported_names.insert(text(node, bytes).to_string());
                 }
-                "comment" => comments.push((node.start_byte(), node.end_byte())),
-                "jsx" => jsx.push((node.start_byte(), node.end_byte())),
-                "scope" => scopes.push((node.start_byte(), node.end_byte())),
-                "branch" => branches.push(node.start_byte()),
+                "comment" => self.comments.push((node.start_byte(), node.end_byte())),
+                "jsx" => self.jsx.push((node.start_byte(), node.end_byte())),
+                "scope" => self.scopes.push((node.start_byte(), node.end_byte())),
+                "branch" => self.branches.push(node.start_byte()),
                 "import.source" | "import.dynamic" | "import.require" => {
                     let kind = match names[cap.index as usize] {
                         "import.dynamic" => ImportKind::Dynamic,
                         "import.require" => ImportKind::Require,
                         _ => ImportKind::Static,
                     };
-                    imports.push(Import {
+                    self.imports.push(Import {
                         specifier: text(node, bytes).to_string(),
                         line: node.start_position().row as u32 + 1,
                         kind,
@@ -115,57 +124,61 @@ pub fn facts(lang: Lang, source: &str, tree: &Tree) -> FileFacts {
             }
         }
         if let (Some((kind, node)), Some(name)) = (def, name) {
-            let entry = defs.entry(node.id()).or_insert((kind, name, node));
+            let entry = self.defs.entry(node.id()).or_insert((kind, name, node));
             if specificity(kind) > specificity(entry.0) {
                 entry.0 = kind;
             }
         }
     }
 
-    let (scopes, function_complexity, file_complexity) = complexity(scopes, branches);
+    pub fn finish(self, source: &str) -> FileFacts {
+        let FactsCollector { mut imports, mut comments, jsx, exported_nodes, exported_names, defs, scopes, branches } = self;
+        let bytes = source.as_bytes();
+        let (scopes, function_complexity, file_complexity) = complexity(scopes, branches);
 
-    let mut definitions: Vec<Definition> = defs
-        .into_values()
-        .map(|(mut kind, name_node, node)| {
-            let name = text(name_node, bytes).to_string();
-            let range = (node.start_byte(), node.end_byte());
-            if matches!(kind, DefKind::Function | DefKind::Class)
-                && name.starts_with(|c: char| c.is_ascii_uppercase())
-                && jsx.iter().any(|j| j.0 >= range.0 && j.1 <= range.1)
-            {
-                kind = DefKind::Component;
-            }
-            let exported = exported_nodes.contains(&node.id())
-                || node.parent().is_some_and(|p| exported_nodes.contains(&p.id()))
-                || (node.parent().is_some_and(|p| p.parent().is_none()) && exported_names.contains(&name));
-            let complexity = if matches!(kind, DefKind::Function | DefKind::Method | DefKind::Component) {
-                // The definition's own function is the outermost scope inside its range.
-                scopes
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, s)| s.0 >= range.0 && s.1 <= range.1)
-                    .max_by_key(|(_, s)| (s.1 - s.0, std::cmp::Reverse(s.0)))
-                    .map(|(i, _)| function_complexity[i])
-                    .unwrap_or(1)
-            } else {
-                0
-            };
-            Definition {
-                name,
-                kind,
-                start_line: node.start_position().row as u32 + 1,
-                end_line: node.end_position().row as u32 + 1,
-                exported,
-                complexity,
-            }
-        })
-        .collect();
-    definitions.sort_by(|a, b| (a.start_line, a.end_line, &a.name).cmp(&(b.start_line, b.end_line, &b.name)));
-    imports.sort_by(|a, b| (a.line, &a.specifier).cmp(&(b.line, &b.specifier)));
-    imports.dedup();
+        let mut definitions: Vec<Definition> = defs
+            .into_values()
+            .map(|(mut kind, name_node, node)| {
+                let name = text(name_node, bytes).to_string();
+                let range = (node.start_byte(), node.end_byte());
+                if matches!(kind, DefKind::Function | DefKind::Class)
+                    && name.starts_with(|c: char| c.is_ascii_uppercase())
+                    && jsx.iter().any(|j| j.0 >= range.0 && j.1 <= range.1)
+                {
+                    kind = DefKind::Component;
+                }
+                let exported = exported_nodes.contains(&node.id())
+                    || node.parent().is_some_and(|p| exported_nodes.contains(&p.id()))
+                    || (node.parent().is_some_and(|p| p.parent().is_none()) && exported_names.contains(&name));
+                let complexity = if matches!(kind, DefKind::Function | DefKind::Method | DefKind::Component) {
+                    // The definition's own function is the outermost scope inside its range.
+                    scopes
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, s)| s.0 >= range.0 && s.1 <= range.1)
+                        .max_by_key(|(_, s)| (s.1 - s.0, std::cmp::Reverse(s.0)))
+                        .map(|(i, _)| function_complexity[i])
+                        .unwrap_or(1)
+                } else {
+                    0
+                };
+                Definition {
+                    name,
+                    kind,
+                    start_line: node.start_position().row as u32 + 1,
+                    end_line: node.end_position().row as u32 + 1,
+                    exported,
+                    complexity,
+                }
+            })
+            .collect();
+        definitions.sort_by(|a, b| (a.start_line, a.end_line, &a.name).cmp(&(b.start_line, b.end_line, &b.name)));
+        imports.sort_by(|a, b| (a.line, &a.specifier).cmp(&(b.line, &b.specifier)));
+        imports.dedup();
 
-    let (loc, comment_lines) = count_lines(source, &mut comments);
-    FileFacts { loc, comment_lines, complexity: file_complexity, imports, definitions }
+        let (loc, comment_lines) = count_lines(source, &mut comments);
+        FileFacts { loc, comment_lines, complexity: file_complexity, imports, definitions }
+    }
 }
 
 fn def_kind(name: &str) -> Option<DefKind> {

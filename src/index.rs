@@ -291,8 +291,11 @@ fn read_and_parse(file: &WalkedFile, known: Option<&Known>, index_options: &Inde
     }
     match extract::parse(file.lang, &text, extract::parse_budget(text.len())) {
         Ok(tree) => {
-            let facts = extract::facts(file.lang, &text, &tree);
-            let scan = scan(&text, Some(&tree));
+            let (scan, facts) = match &index_options.scanner {
+                Some(scanner) => scanner.scan_with_facts(&file.path, file.lang, &text, &tree),
+                None => (Default::default(), None),
+            };
+            let facts = facts.unwrap_or_else(|| extract::facts(file.lang, &text, &tree));
             (FileUpdate::Parsed { size, hash, text, facts, scan }, None)
         }
         Err(e @ ExtractError::Timeout(_)) => {

@@ -173,11 +173,9 @@ impl Lang {
     pub fn compile_queries(langs: &[Lang], with_checks: bool) {
         use rayon::prelude::*;
         let mut jobs: Vec<(Lang, bool)> = Vec::new();
+        // With the checks, the extraction patterns come with the check set.
         for &lang in langs.iter().filter(|l| l.is_parsed()) {
-            jobs.push((lang, false));
-            if with_checks {
-                jobs.push((lang, true));
-            }
+            jobs.push((lang, with_checks));
         }
         jobs.par_iter().for_each(|&(lang, checks)| {
             if checks {
@@ -239,12 +237,15 @@ impl Lang {
     }
 }
 
-/// Every check query of a language compiled into one, so that a file is matched in a single
-/// cursor pass instead of one pass per query (the passes dominated the checks' time).
+/// The extraction query and every check query of a language compiled into one, so that a
+/// file is matched in a single cursor pass instead of one pass per query (the passes dominated
+/// the checks' time).
 pub struct CheckQuerySet {
     pub query: Query,
-    /// Per pattern of `query`: the check query it came from (an index into `names`) and its
-    /// pattern index there.
+    /// Patterns `0..facts_patterns` are the extraction query's, in its order.
+    pub facts_patterns: usize,
+    /// Per later pattern of `query` (`facts_patterns` on): the check query it came from (an
+    /// index into `names`) and its pattern index there.
     pub owner: Vec<(usize, usize)>,
     pub names: Vec<String>,
 }
@@ -276,7 +277,11 @@ impl Lang {
         let cell = &CELLS[self.parsed_index()?];
         cell.get_or_init(|| {
             let grammar = self.grammar()?;
-            let (mut source, mut starts, mut names) = (String::new(), Vec::new(), Vec::new());
+            // The extraction patterns first, so that indexing with the checks walks a tree once.
+            let mut source = self.facts_query_source()?;
+            source.push('\n');
+            let facts_end = source.len();
+            let (mut starts, mut names) = (Vec::new(), Vec::new());
             for name in self.check_query_names() {
                 let Some((_, text)) = self.check_query_source(&name) else { continue };
                 starts.push(source.len());
@@ -287,13 +292,14 @@ impl Lang {
             let query = Query::new(&grammar, &source).unwrap_or_else(|e| panic!("the check queries of {} do not compile together: {e}", self.name()));
             // A pattern belongs to the file whose text it starts in; its index there counts
             // the earlier patterns of the same file.
-            let mut owner: Vec<(usize, usize)> = Vec::with_capacity(query.pattern_count());
-            for p in 0..query.pattern_count() {
+            let facts_patterns = (0..query.pattern_count()).take_while(|&p| query.start_byte_for_pattern(p) < facts_end).count();
+            let mut owner: Vec<(usize, usize)> = Vec::with_capacity(query.pattern_count() - facts_patterns);
+            for p in facts_patterns..query.pattern_count() {
                 let file = starts.partition_point(|&s| s <= query.start_byte_for_pattern(p)) - 1;
                 let local = owner.iter().rev().take_while(|(f, _)| *f == file).count();
                 owner.push((file, local));
             }
-            Some(CheckQuerySet { query, owner, names })
+            Some(CheckQuerySet { query, facts_patterns, owner, names })
         })
         .as_ref()
     }

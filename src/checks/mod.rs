@@ -164,9 +164,18 @@ impl Scanner {
     /// Scans one file. `tree` is `None` for text-only files (JSON, SQL, .env, …). A detector
     /// that panics loses its value for this file, nothing else.
     pub fn scan(&self, path: &str, lang: Lang, text: &str, tree: Option<&Tree>) -> Scan {
-        let file = SourceFile::new(path, lang, text, tree);
+        self.scan_file(&SourceFile::new(path, lang, text, tree))
+    }
+
+    /// [`Scanner::scan`] and the file's extraction facts, from one pass over its tree.
+    pub fn scan_with_facts(&self, path: &str, lang: Lang, text: &str, tree: &Tree) -> (Scan, Option<crate::model::FileFacts>) {
+        let (file, facts) = SourceFile::with_facts(path, lang, text, Some(tree));
+        (self.scan_file(&file), facts)
+    }
+
+    fn scan_file(&self, file: &SourceFile) -> Scan {
         let mut scan = Scan::new();
-        let traits = roles::Traits::scan(&file);
+        let traits = roles::Traits::scan(file);
         if traits != roles::Traits::default() {
             if let Ok(v) = serde_json::to_value(&traits) {
                 scan.insert(TRAITS.to_string(), v);
@@ -174,7 +183,7 @@ impl Scanner {
         }
         for (d, nanos) in self.detectors.iter().zip(&self.scan_nanos) {
             let start = Instant::now();
-            let value = std::panic::catch_unwind(AssertUnwindSafe(|| d.scan(&file)));
+            let value = std::panic::catch_unwind(AssertUnwindSafe(|| d.scan(file)));
             nanos.fetch_add(start.elapsed().as_nanos() as u64, std::sync::atomic::Ordering::Relaxed);
             if let Ok(Some(v)) = value {
                 scan.insert(d.name().to_string(), v);

@@ -5,7 +5,9 @@
 use streaming_iterator::StreamingIterator;
 use tree_sitter::{Node, QueryCursor, Tree};
 
+use crate::extract::FactsCollector;
 use crate::lang::{CheckQuerySet, Lang};
+use crate::model::FileFacts;
 
 pub struct SourceFile<'a> {
     pub path: &'a str,
@@ -48,9 +50,21 @@ impl<'t> Captures<'t> {
 
 impl<'a> SourceFile<'a> {
     pub fn new(path: &'a str, lang: Lang, text: &'a str, tree: Option<&'a Tree>) -> SourceFile<'a> {
+        Self::open(path, lang, text, tree, None)
+    }
+
+    /// The file and, from the same cursor pass, its extraction facts (for a parsed file whose
+    /// language has queries; else the facts are `None`).
+    pub fn with_facts(path: &'a str, lang: Lang, text: &'a str, tree: Option<&'a Tree>) -> (SourceFile<'a>, Option<FileFacts>) {
+        let mut facts = FactsCollector::default();
+        let file = Self::open(path, lang, text, tree, Some(&mut facts));
+        let facts = file.queries.is_some().then(|| facts.finish(text));
+        (file, facts)
+    }
+
+    fn open(path: &'a str, lang: Lang, text: &'a str, tree: Option<&'a Tree>, facts: Option<&mut FactsCollector<'a>>) -> SourceFile<'a> {
         let mut line_starts = vec![0];
         line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
-        // Looked up once per file: the set sits behind a process-wide lock.
         let queries = tree.and_then(|_| lang.check_query_set());
         SourceFile {
             path,
@@ -59,7 +73,7 @@ impl<'a> SourceFile<'a> {
             tree,
             line_starts,
             whole_file: match (tree, queries) {
-                (Some(t), Some(set)) => whole_file_matches(set, t, text),
+                (Some(t), Some(set)) => whole_file_matches(set, t, text, facts),
                 _ => Vec::new(),
             },
             queries,
@@ -139,13 +153,23 @@ impl<'a> SourceFile<'a> {
     }
 }
 
-fn whole_file_matches<'a>(set: &'static CheckQuerySet, tree: &'a Tree, text: &str) -> Vec<Vec<Captures<'a>>> {
+fn whole_file_matches<'a>(
+    set: &'static CheckQuerySet,
+    tree: &'a Tree,
+    text: &str,
+    mut facts: Option<&mut FactsCollector<'a>>,
+) -> Vec<Vec<Captures<'a>>> {
     let names: &'static [&'static str] = set.query.capture_names();
     let mut by_query: Vec<Vec<Captures<'a>>> = vec![Vec::new(); set.names.len()];
     let mut cursor = QueryCursor::new();
     let mut it = cursor.matches(&set.query, tree.root_node(), text.as_bytes());
     while let Some(m) = it.next() {
-        let (query, pattern) = set.owner[m.pattern_index];
+        let Some(&(query, pattern)) = m.pattern_index.checked_sub(set.facts_patterns).and_then(|p| set.owner.get(p)) else {
+            if let Some(facts) = facts.as_deref_mut() {
+                facts.add(names, m, text.as_bytes());
+            }
+            continue;
+        };
         by_query[query].push(Captures { pattern, names, captures: m.captures.iter().map(|c| (c.index, c.node)).collect() });
     }
     by_query
@@ -215,6 +239,30 @@ mod tests {
             }
             assert!(found > 20, "{path}: the queries match something ({found})");
         }
+    }
+
+    /// Facts read in the pass the checks share equal those of extraction's own pass, and the
+    /// check matches are the same with or without them.
+    #[test]
+    fn the_shared_pass_reads_the_same_facts_as_extraction() {
+        let demo = concat!(env!("CARGO_MANIFEST_DIR"), "/demo/history");
+        let files = ["39/supabase/functions/stripe-webhook/index.ts", "23/services/reports/main.py", "17/src/pages/Invoices.tsx"];
+        let mut definitions = 0;
+        for path in files {
+            let text = std::fs::read_to_string(format!("{demo}/{path}")).unwrap();
+            let lang = Lang::from_path(path);
+            let tree = crate::extract::parse(lang, &text, std::time::Duration::from_secs(5)).unwrap();
+            let (shared, facts) = SourceFile::with_facts(path, lang, &text, Some(&tree));
+            let alone = crate::extract::facts(lang, &text, &tree);
+            assert!(alone.loc > 20 && !alone.imports.is_empty(), "{path}: extraction finds something");
+            definitions += alone.definitions.len();
+            assert_eq!(facts.as_ref(), Some(&alone), "{path}");
+            let plain = SourceFile::new(path, lang, &text, Some(&tree));
+            for name in &lang.check_query_set().unwrap().names {
+                assert_eq!(shared.matches(name).len(), plain.matches(name).len(), "{path}: {name}");
+            }
+        }
+        assert!(definitions >= 3, "the files define functions and components ({definitions})");
     }
 
     #[test]
