@@ -5,6 +5,10 @@
 /// Plumb's version, shown by both hosts.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
+/// The allocator Plumb's binaries use: indexing makes millions of small allocations
+/// (tree-sitter matches, search tokens), which mimalloc serves faster than the system's.
+pub use mimalloc::MiMalloc;
+
 pub mod api;
 pub mod bench;
 pub mod bench_gen;

@@ -252,6 +252,9 @@ impl From<WorkspaceError> for Failure {
     }
 }
 
+#[global_allocator]
+static ALLOCATOR: plumb::MiMalloc = plumb::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {

@@ -6,6 +6,9 @@ use std::process::ExitCode;
 
 use plumb_desktop::{Launch, USAGE};
 
+#[global_allocator]
+static ALLOCATOR: plumb::MiMalloc = plumb::MiMalloc;
+
 fn main() -> ExitCode {
     let cwd = std::env::current_dir().unwrap_or_default();
     match Launch::parse(std::env::args_os().skip(1), &cwd) {
