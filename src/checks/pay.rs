@@ -1581,7 +1581,7 @@ fn scan_outbound(syn: &Syntax, scan: &mut PayScan) {
     };
     let mut out = Vec::new();
     if py {
-        let sessions = bound_names(text, r"requests\.(?:Session|session)\(\)");
+        let sessions = session_names(text);
         for c in &syn.calls {
             let callee = c.callee.as_str();
             let (root, method) = callee.rsplit_once('.').unwrap_or(("", callee));
@@ -1716,15 +1716,16 @@ fn call_target(arg: &str) -> Option<String> {
         .map(|c| c.get(1).map_or(arg, |m| m.as_str()).to_string())
 }
 
-/// Names bound to a constructor call in the text: `s = requests.Session()`,
-/// `with requests.Session() as s`, `const api = axios.create(`.
-fn bound_names(text: &str, ctor: &str) -> Vec<String> {
-    let assign = Regex::new(&format!(
-        r"([A-Za-z_][\w.]*)\s*(?::\s*[\w.\[\]]+)?\s*=\s*{ctor}"
-    ))
-    .expect("binding pattern");
-    let with_as =
-        Regex::new(&format!(r"{ctor}[^\n]*?\bas\s+([A-Za-z_]\w*)")).expect("with pattern");
+/// Names bound to a `requests` session in the text: `s = requests.Session()`,
+/// `with requests.Session() as s`.
+fn session_names(text: &str) -> Vec<String> {
+    static ASSIGN: OnceLock<Regex> = OnceLock::new();
+    static WITH_AS: OnceLock<Regex> = OnceLock::new();
+    const SESSION: &str = r"requests\.(?:Session|session)\(\)";
+    let assign = ASSIGN.get_or_init(|| {
+        Regex::new(&format!(r"([A-Za-z_][\w.]*)\s*(?::\s*[\w.\[\]]+)?\s*=\s*{SESSION}")).expect("binding pattern")
+    });
+    let with_as = WITH_AS.get_or_init(|| Regex::new(&format!(r"{SESSION}[^\n]*?\bas\s+([A-Za-z_]\w*)")).expect("with pattern"));
     assign
         .captures_iter(text)
         .chain(with_as.captures_iter(text))
