@@ -67,7 +67,7 @@ pub fn index_against_floor(repo: &Path, runs: usize, threads: usize) -> anyhow::
          ratio full / floor: {ratio:.2}x\n\
          index with the detectors' scans, then the checks (git history included): median {:.3} s\n\
          ratio with checks / full index: {check_ratio:.2}x\n\
-         of which the check phase: median {:.3} s, of which SEC-SECRETS reading the git history: {:.3} s (last run)\n\
+         of which the check phase: median {:.3} s, the SEC-SECRETS check in it (it reads the whole git history): {:.3} s (last run)\n\
          slowest scans (CPU per run): {scans}\n\
          slowest checks (last run): {checks}\n",
         repo.display(),

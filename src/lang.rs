@@ -172,13 +172,9 @@ impl Lang {
     /// would compile one after the other while the other workers wait.
     pub fn compile_queries(langs: &[Lang], with_checks: bool) {
         use rayon::prelude::*;
-        let mut jobs: Vec<(Lang, bool)> = Vec::new();
         // With the checks, the extraction patterns come with the check set.
-        for &lang in langs.iter().filter(|l| l.is_parsed()) {
-            jobs.push((lang, with_checks));
-        }
-        jobs.par_iter().for_each(|&(lang, checks)| {
-            if checks {
+        langs.par_iter().filter(|l| l.is_parsed()).for_each(|lang| {
+            if with_checks {
                 lang.check_query_set();
             } else {
                 lang.facts_query();

@@ -335,10 +335,13 @@ pub fn memory_repo(files: &[(&str, &str)], scanner: &Scanner, catalogue: Catalog
             } else {
                 None
             };
-            let facts = parsed
-                .as_ref()
-                .map(|t| crate::extract::facts(lang, text, t));
-            let scan = scanner.scan(path, lang, text, parsed.as_ref());
+            let (scan, facts) = match &parsed {
+                Some(tree) => {
+                    let (scan, facts) = scanner.scan_with_facts(path, lang, text, tree);
+                    (scan, Some(facts.unwrap_or_else(|| crate::extract::facts(lang, text, tree))))
+                }
+                None => (scanner.scan(path, lang, text, None), None),
+            };
             MemoryFile {
                 path: path.to_string(),
                 lang,
